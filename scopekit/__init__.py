@@ -1,0 +1,24 @@
+"""scopekit: see which scope shaped each TensorFlow name.
+
+``import scopekit`` is light: TensorFlow is imported only when a capture runs, and
+the IPython magic module only when ``%load_ext scopekit`` asks for it.
+"""
+
+from .capture import Capture, capture
+from .records import OpRecord, ScopeRecord, VariableRecord
+
+__all__ = ["Capture", "OpRecord", "ScopeRecord", "VariableRecord", "capture"]
+__version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython):
+    """Register ``%%scopes`` (called by ``%load_ext scopekit``)."""
+    from .capture import quiet_tensorflow_logs
+    from .magic import ScopesMagics
+
+    quiet_tensorflow_logs()
+    ipython.register_magics(ScopesMagics)
+
+
+def unload_ipython_extension(ipython):
+    """Nothing to undo: the magic holds no state between cells."""

@@ -1,0 +1,163 @@
+"""Which scope shaped each name: pure functions over records, no TensorFlow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, List, Sequence, Tuple
+
+
+def prefix_of(name: str) -> str:
+    """The part of ``name`` before its last ``/`` ("" for a top-level name)."""
+    cut = name.rfind("/")
+    return name[:cut] if cut >= 0 else ""
+
+
+def basename(name: str) -> str:
+    """The part of ``name`` after its last ``/``."""
+    return name[name.rfind("/") + 1 :]
+
+
+def prefix_from(name: str, name_scope: str, variable_scope: str) -> str:
+    """Which scope the prefix of ``name`` equals.
+
+    ``"none"`` for a top-level name, ``"both"`` when the two scopes agree and the
+    prefix is that scope, ``"name_scope"`` or ``"variable_scope"`` when it equals
+    one of them, ``"other"`` otherwise (a library scope, a scope given by hand...).
+    """
+    prefix = prefix_of(name)
+    if not prefix:
+        return "none"
+    from_ns = prefix == name_scope
+    from_vs = prefix == variable_scope
+    if from_ns and from_vs:
+        return "both"
+    if from_ns:
+        return "name_scope"
+    if from_vs:
+        return "variable_scope"
+    return "other"
+
+
+def _strip_suffix_path(path: str, suffix: str) -> str:
+    """``path`` without the trailing path ``suffix`` ('foo/bar' - 'bar' = 'foo')."""
+    if suffix and path == suffix:
+        return ""
+    if suffix and path.endswith("/" + suffix):
+        return path[: -len(suffix) - 1]
+    return path
+
+
+def name_parts(name: str, name_scope: str, variable_scope: str) -> List[Tuple[str, str]]:
+    """Split ``name`` into (text, source) pieces: who contributed which part.
+
+    Sources are ``"name_scope"``, ``"variable_scope"``, ``"both"``, ``"other"``
+    for the prefix and ``"own"`` for the name's own last part. Joining the texts
+    gives ``name`` back.
+    """
+    prefix = prefix_of(name)
+    own = basename(name)
+    if not prefix:
+        return [(own, "own")]
+    parts: List[Tuple[str, str]] = []
+    source = prefix_from(name, name_scope, variable_scope)
+    if source != "other":
+        parts.append((prefix + "/", source))
+    else:
+        # The prefix may still start with one of the scopes: mark that piece.
+        matched = ""
+        matched_source = ""
+        for scope, label in ((name_scope, "name_scope"), (variable_scope, "variable_scope")):
+            if scope and prefix.startswith(scope + "/") and len(scope) > len(matched):
+                matched, matched_source = scope, label
+        if matched:
+            if matched == name_scope and matched == variable_scope:
+                matched_source = "both"
+            parts.append((matched + "/", matched_source))
+            parts.append((prefix[len(matched) + 1 :] + "/", "other"))
+        else:
+            parts.append((prefix + "/", "other"))
+    parts.append((own, "own"))
+    return parts
+
+
+@dataclass(frozen=True)
+class Note:
+    """A surprising naming event, said in words.
+
+    ``kind`` is one of ``ignored_name_scope``, ``reopened``, ``renamed``, ``reused``.
+    ``subject`` is the name the note is about.
+    """
+
+    kind: str
+    subject: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "subject": self.subject, "message": self.message}
+
+
+def _variable_notes(var) -> Iterable[Note]:
+    if var.creator == "get_variable" and var.name_scope and var.name_scope != var.variable_scope:
+        ignored = _strip_suffix_path(var.name_scope, var.variable_scope)
+        if ignored and prefix_of(var.name) == var.variable_scope:
+            where = (
+                f"variable scope '{var.variable_scope}'" if var.variable_scope else "the top level"
+            )
+            yield Note(
+                "ignored_name_scope",
+                var.name,
+                f"get_variable ignored name scope '{ignored}': {var.name} follows {where}",
+            )
+    if var.reused:
+        yield Note("reused", var.name, f"reused {var.name}")
+    elif var.requested and basename(var.name) != basename(var.requested):
+        yield Note(
+            "renamed",
+            var.name,
+            f"'{basename(var.requested)}' was renamed '{basename(var.name)}' "
+            "because the name was taken",
+        )
+
+
+def _scope_notes(scope) -> Iterable[Note]:
+    if scope.origin != "user":
+        return
+    asked = scope.requested if scope.requested is not None else scope.default_name
+    if not asked or asked.endswith("/") or not scope.name_scope:
+        return
+    got = basename(scope.name_scope)
+    if got == basename(asked):
+        return
+    # A name scope opened by hand, or the one a variable scope opened for its ops.
+    if scope.kind == "name_scope":
+        yield Note("reopened", scope.name_scope, f"'{basename(asked)}' was reopened as '{got}'")
+    elif scope.requested is None:
+        yield Note(
+            "reopened",
+            scope.name_scope,
+            f"default_name '{asked}' was taken, so the scope became '{got}'",
+        )
+    elif basename(scope.variable_scope) == basename(asked):
+        yield Note(
+            "reopened",
+            scope.name_scope,
+            f"'{basename(asked)}' was reopened as '{got}': its ops go to '{scope.name_scope}/', "
+            f"its get_variable variables stay under '{scope.variable_scope}/'",
+        )
+
+
+def explain(variables: Sequence, scopes: Sequence) -> List[Note]:
+    """The notes a learner should read, in the order the events happened.
+
+    Scope notes come first (they explain the names that follow), then one group per
+    variable. Identical notes are said once.
+    """
+    notes: List[Note] = []
+    seen = set()
+    for note in [n for s in scopes for n in _scope_notes(s)] + [
+        n for v in variables for n in _variable_notes(v)
+    ]:
+        if note not in seen:
+            seen.add(note)
+            notes.append(note)
+    return notes

@@ -1,0 +1,603 @@
+"""Recording what a block of TensorFlow code creates.
+
+This is the only module that touches TensorFlow internals. While at least one
+capture is open it patches, at class level, the five places every graph-mode name
+goes through:
+
+* ``Graph.name_scope``: every name scope, whichever public spelling opened it;
+* ``variable_scope.__enter__``: every variable scope (string, object,
+  ``default_name``, ``auxiliary_name_scope=False``, ``variable_op_scope``);
+* ``VariableScope.get_variable``: every ``get_variable`` call, reuse included;
+* ``VariableMetaclass.__call__``: every ``tf.Variable(...)`` construction;
+* ``Graph._create_op_helper``: every op added to a graph, from any thread.
+
+Class-level patches see aliases bound before the capture started
+(``from tensorflow.compat.v1 import variable_scope``). Each hook looks up the
+graph it works on and does nothing for graphs no capture watches; the patches are
+removed when the last capture closes, however it closes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import os
+import sys
+import threading
+from typing import Dict, List, Optional, Tuple
+
+from .attribution import explain, prefix_from
+from .records import OpRecord, ScopeRecord, VariableRecord
+
+TENSORFLOW_MISSING = (
+    "scopekit needs TensorFlow to capture a cell, and it is not installed in this kernel.\n"
+    "Install it with `pip install tensorflow` (or `pip install tensorflow-cpu`), "
+    "then restart the kernel."
+)
+
+
+def quiet_tensorflow_logs() -> None:
+    """Keep TensorFlow's C++ start-up logs out of cell outputs.
+
+    Must run before TensorFlow is imported. INFO lines carry timestamps (they would
+    make every saved notebook output differ) and oneDNN's notice is printed at
+    import; users who set these variables themselves keep their values.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+
+def import_tensorflow():
+    """Import TensorFlow, or raise ImportError with an install hint."""
+    if "tensorflow" not in sys.modules:
+        quiet_tensorflow_logs()
+    try:
+        import tensorflow as tf
+    except ImportError as exc:
+        raise ImportError(TENSORFLOW_MISSING) from exc
+    return tf
+
+
+# ---------------------------------------------------------------------------
+# The public result
+
+
+class Capture:
+    """What one captured block created, in creation order.
+
+    Attributes:
+        graph: the graph the block built into (``graphs[0]``).
+        graphs: that graph, then every ``tf.Graph`` the block itself made.
+        ops: one :class:`~scopekit.records.OpRecord` per op the graphs gained.
+        variables: one :class:`~scopekit.records.VariableRecord` per
+            ``tf.Variable`` construction or ``get_variable`` call.
+        scopes: one :class:`~scopekit.records.ScopeRecord` per scope entered.
+        error: the exception the block raised, or None (it still propagates).
+        graph_mode: ``"fresh"`` (a new graph) or ``"given"`` (a graph passed in).
+    """
+
+    def __init__(self, graph, graph_mode: str):
+        self.graph = graph
+        self.graphs = [graph]
+        self.graph_mode = graph_mode
+        self.ops: List[OpRecord] = []
+        self.variables: List[VariableRecord] = []
+        self.scopes: List[ScopeRecord] = []
+        self.error: Optional[BaseException] = None
+        self.closed = False
+
+    @property
+    def notes(self):
+        """The surprising naming events, in words (see attribution.explain)."""
+        return explain(self.variables, self.scopes)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready summary: records, notes and the error, no TF objects."""
+        return {
+            "graph_mode": self.graph_mode,
+            "graphs": len(self.graphs),
+            "ops": [r.to_dict() for r in self.ops],
+            "variables": [r.to_dict() for r in self.variables],
+            "scopes": [r.to_dict() for r in self.scopes],
+            "notes": [n.to_dict() for n in self.notes],
+            "error": None if self.error is None else _describe_error(self.error),
+        }
+
+    def tree(self, view: str = "name"):
+        """The scope tree (see scopekit.tree.build_tree)."""
+        from .tree import build_tree
+
+        return build_tree(self.ops, self.variables, self.scopes, view=view)
+
+    def to_text(self, **limits) -> str:
+        """Deterministic text: the tree, then where each name came from."""
+        from .render.text import render_text
+
+        return render_text(self, **limits)
+
+    def to_html(self, **limits) -> str:
+        """Self-contained static HTML (no script), for saved notebooks and docs."""
+        from .render.html import render_html
+
+        return render_html(self, **limits)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": self.to_text(), "text/html": self.to_html()}
+
+    def __repr__(self) -> str:
+        state = "open" if not self.closed else "closed"
+        return (
+            f"<scopekit.Capture ({state}): {len(self.ops)} ops, "
+            f"{len(self.variables)} variables, {len(self.scopes)} scopes>"
+        )
+
+
+def _describe_error(error: BaseException) -> dict:
+    return {"type": type(error).__name__, "message": str(error)}
+
+
+# ---------------------------------------------------------------------------
+# Per-capture bookkeeping
+
+
+class _Recorder:
+    """Collects raw facts for one Capture while it is open."""
+
+    def __init__(self, result: Capture):
+        self.result = result
+        self.lock = threading.Lock()
+        self.start_counts: List[int] = [len(result.graph.get_operations())]
+        # (graph index, op name) -> (name scope, variable scope, internal)
+        self.op_context: Dict[Tuple[int, str], Tuple[str, str, bool]] = {}
+
+    def index_of(self, graph) -> int:
+        graphs = self.result.graphs
+        for i, g in enumerate(graphs):
+            if g is graph:
+                return i
+        return -1
+
+    def adopt(self, graph) -> None:
+        with self.lock:
+            self.result.graphs.append(graph)
+            self.start_counts.append(0)
+
+    def finish(self) -> None:
+        """Turn the graphs' new ops into OpRecords, in creation order."""
+        records = []
+        for index, graph in enumerate(self.result.graphs):
+            for op in graph.get_operations()[self.start_counts[index] :]:
+                name = op.name
+                ns, vs, internal = self.op_context.get(
+                    (index, name), (_prefix(name), "", False)
+                )
+                records.append(
+                    OpRecord(
+                        name=name,
+                        type=op.type,
+                        name_scope=ns,
+                        variable_scope=vs,
+                        device=op.device,
+                        prefix_from=prefix_from(name, ns, vs),
+                        graph=index,
+                        internal=internal,
+                    )
+                )
+        self.result.ops = records
+        self.result.closed = True
+
+
+def _prefix(name: str) -> str:
+    return name.rpartition("/")[0]
+
+
+# ---------------------------------------------------------------------------
+# Hooks
+
+
+class _Hooks:
+    """Installs and removes the class-level patches; dispatches by graph."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.by_graph: Dict[int, List[_Recorder]] = {}
+        self.recorders: List[_Recorder] = []
+        self.originals: Dict[str, tuple] = {}
+        self.local = threading.local()
+        self._origin_cache: Dict[object, str] = {}
+
+    # -- registry --------------------------------------------------------
+
+    def add(self, recorder: _Recorder) -> None:
+        with self.lock:
+            if not self.recorders:
+                self._patch()
+            self.recorders.append(recorder)
+            self.by_graph.setdefault(id(recorder.result.graph), []).append(recorder)
+
+    def remove(self, recorder: _Recorder) -> None:
+        with self.lock:
+            if recorder in self.recorders:
+                self.recorders.remove(recorder)
+            for graph in recorder.result.graphs:
+                watchers = self.by_graph.get(id(graph), [])
+                if recorder in watchers:
+                    watchers.remove(recorder)
+                if not watchers:
+                    self.by_graph.pop(id(graph), None)
+            if not self.recorders:
+                self._unpatch()
+
+    def _watchers(self, graph) -> List[_Recorder]:
+        return self.by_graph.get(id(graph), ())
+
+    def _adopt_new_graph(self, graph) -> None:
+        with self.lock:
+            for recorder in self.recorders:
+                recorder.adopt(graph)
+                self.by_graph.setdefault(id(graph), []).append(recorder)
+
+    # -- thread-local state ----------------------------------------------
+
+    def _state(self):
+        local = self.local
+        if not hasattr(local, "name_scopes"):
+            local.name_scopes = []  # (graph, name stack before, after)
+            local.call_sites = []  # (name scope, variable scope) of a variable call
+            local.entering_variable_scope = 0
+        return local
+
+    # -- where a call came from ------------------------------------------
+
+    def _origin(self, frame) -> str:
+        """'user' or 'library': who called the scope, skipping scope machinery."""
+        cache = self._origin_cache
+        while frame is not None:
+            kind = cache.get(frame.f_code)
+            if kind is None:
+                kind = cache[frame.f_code] = _classify(frame.f_code)
+            if kind != "skip":
+                return kind
+            frame = frame.f_back
+        return "user"
+
+    # -- patching --------------------------------------------------------
+
+    def _patch(self) -> None:
+        from tensorflow.python.framework import ops
+        from tensorflow.python.ops import variable_scope as vs_lib
+        from tensorflow.python.ops import variables
+
+        hooks = self
+        targets = {
+            "name_scope": (ops.Graph, "name_scope"),
+            "create_op_helper": (ops.Graph, "_create_op_helper"),
+            "graph_init": (ops.Graph, "__init__"),
+            "variable_scope_enter": (vs_lib.variable_scope, "__enter__"),
+            "get_variable": (vs_lib.VariableScope, "get_variable"),
+            "variable_call": (variables.VariableMetaclass, "__call__"),
+        }
+        originals = {key: (owner, attr, owner.__dict__[attr]) for key, (owner, attr) in targets.items()}
+        orig = {key: value[2] for key, value in originals.items()}
+        executing_eagerly = _executing_eagerly_fn()
+        varscope_key = vs_lib._VARSCOPESTORE_KEY
+
+        def current_variable_scope(graph):
+            # Read without creating the store: reading must not change the graph.
+            store = graph._collections.get(varscope_key)
+            return store[0].current_scope if store else None
+
+        def current_scopes(graph) -> Tuple[str, str]:
+            scope = current_variable_scope(graph)
+            return graph._name_stack, (scope.name if scope is not None else "")
+
+        class NameScopeHook:
+            """Wraps one Graph.name_scope(...) context, recording its entry."""
+
+            __slots__ = ("graph", "name", "inner", "entry")
+
+            def __init__(self, graph, name):
+                self.graph = graph
+                self.name = name
+                self.inner = orig["name_scope"](graph, name)
+                self.entry = None
+
+            def __enter__(self):
+                graph = self.graph
+                state = hooks._state()
+                before = graph._name_stack
+                origin = hooks._origin(sys._getframe(1))
+                returned = self.inner.__enter__()
+                after = graph._name_stack
+                self.entry = (graph, before, after)
+                state.name_scopes.append(self.entry)
+                # A variable scope's own name scope belongs to the variable scope record.
+                if not state.entering_variable_scope and (self.name or origin == "user"):
+                    scope = current_variable_scope(graph)
+                    record = ScopeRecord(
+                        kind="name_scope",
+                        requested=None if self.name is None else str(self.name),
+                        name_scope=after,
+                        variable_scope=scope.name if scope is not None else "",
+                        reuse=_reuse_label(scope.reuse) if scope is not None else False,
+                        origin=origin,
+                    )
+                    hooks._record_scope(graph, record)
+                return returned
+
+            def __exit__(self, *exc_info):
+                stack = hooks._state().name_scopes
+                if stack and stack[-1] is self.entry:
+                    stack.pop()
+                elif self.entry in stack:
+                    stack.remove(self.entry)
+                return self.inner.__exit__(*exc_info)
+
+        def name_scope(graph, name):
+            if not hooks._watchers(graph):
+                return orig["name_scope"](graph, name)
+            return NameScopeHook(graph, name)
+
+        def create_op_helper(graph, op, compute_device=True):
+            result = orig["create_op_helper"](graph, op, compute_device=compute_device)
+            watchers = hooks._watchers(graph)
+            if watchers:
+                hooks._record_op(graph, op, watchers, current_scopes)
+            return result
+
+        def graph_init(graph, *args, **kwargs):
+            orig["graph_init"](graph, *args, **kwargs)
+            # Only plain graphs a cell makes itself; function graphs belong to TF.
+            if type(graph) is ops.Graph and hooks.recorders:
+                hooks._adopt_new_graph(graph)
+
+        def variable_scope_enter(scope_cm):
+            graph = ops.get_default_graph()
+            if executing_eagerly() or not hooks._watchers(graph):
+                return orig["variable_scope_enter"](scope_cm)
+            state = hooks._state()
+            origin = hooks._origin(sys._getframe(1))
+            state.entering_variable_scope += 1
+            try:
+                entered = orig["variable_scope_enter"](scope_cm)
+            finally:
+                state.entering_variable_scope -= 1
+            asked = scope_cm._name_or_scope
+            record = ScopeRecord(
+                kind="variable_scope",
+                requested=asked.name if isinstance(asked, vs_lib.VariableScope) else asked,
+                name_scope=graph._name_stack,
+                variable_scope=entered.name,
+                reuse=_reuse_label(entered.reuse),
+                origin=origin,
+                default_name=scope_cm._default_name,
+            )
+            hooks._record_scope(graph, record)
+            return entered
+
+        def get_variable(scope, var_store, name, *args, **kwargs):
+            graph = ops.get_default_graph()
+            state = hooks._state()
+            if executing_eagerly() or state.call_sites or not hooks._watchers(graph):
+                return orig["get_variable"](scope, var_store, name, *args, **kwargs)
+            ns, vs = graph._name_stack, scope.name
+            full_name = f"{vs}/{name}" if vs else name
+            existed = full_name in getattr(var_store, "_vars", {})
+            state.call_sites.append((ns, vs))
+            try:
+                variable = orig["get_variable"](scope, var_store, name, *args, **kwargs)
+            finally:
+                state.call_sites.pop()
+            hooks._record_variable(graph, variable, name, "get_variable", existed, ns, vs)
+            return variable
+
+        def variable_call(cls, *args, **kwargs):
+            state = hooks._state()
+            if state.call_sites or executing_eagerly():
+                return orig["variable_call"](cls, *args, **kwargs)
+            graph = ops.get_default_graph()
+            if not hooks._watchers(graph):
+                return orig["variable_call"](cls, *args, **kwargs)
+            ns, vs = current_scopes(graph)
+            state.call_sites.append((ns, vs))
+            try:
+                variable = orig["variable_call"](cls, *args, **kwargs)
+            finally:
+                state.call_sites.pop()
+            requested = _requested_variable_name(cls, args, kwargs)
+            hooks._record_variable(graph, variable, requested, "Variable", False, ns, vs)
+            return variable
+
+        replacements = {
+            "name_scope": name_scope,
+            "create_op_helper": create_op_helper,
+            "graph_init": graph_init,
+            "variable_scope_enter": variable_scope_enter,
+            "get_variable": get_variable,
+            "variable_call": variable_call,
+        }
+        for key, (owner, attr, _) in originals.items():
+            setattr(owner, attr, replacements[key])
+        self.originals = originals
+
+    def _unpatch(self) -> None:
+        for owner, attr, original in self.originals.values():
+            setattr(owner, attr, original)
+        self.originals = {}
+
+    # -- recording -------------------------------------------------------
+
+    def _record_scope(self, graph, record: ScopeRecord) -> None:
+        for recorder in self._watchers(graph):
+            index = recorder.index_of(graph)
+            with recorder.lock:
+                recorder.result.scopes.append(_with_graph(record, index))
+
+    def _record_variable(self, graph, variable, requested, creator, reused, ns, vs) -> None:
+        name = _strip_output_index(variable.name)
+        try:
+            shape = tuple(variable.shape.as_list())
+        except (ValueError, AttributeError):
+            shape = None
+        dtype = getattr(getattr(variable, "dtype", None), "base_dtype", None)
+        record = VariableRecord(
+            name=name,
+            requested=requested,
+            creator=creator,
+            reused=reused,
+            name_scope=ns,
+            variable_scope=vs,
+            prefix_from=prefix_from(name, ns, vs),
+            shape=shape,
+            dtype=dtype.name if dtype is not None else "",
+        )
+        for recorder in self._watchers(graph):
+            index = recorder.index_of(graph)
+            with recorder.lock:
+                recorder.result.variables.append(_with_graph(record, index))
+
+    def _record_op(self, graph, op, watchers, current_scopes) -> None:
+        state = self._state()
+        name = op.name
+        if state.call_sites:
+            # Made inside a variable call: it belongs to the call site's scopes.
+            ns, vs = state.call_sites[-1]
+            internal = True
+        else:
+            ns, vs = current_scopes(graph)
+            internal = False
+            # Ops named after the scope they opened for themselves (tf.square(x,
+            # name='x2') opens 'x2/' and names the op after it) were asked for in
+            # the scope outside that one.
+            for entry_graph, before, after in reversed(state.name_scopes):
+                if entry_graph is not graph or after != ns or after != name:
+                    break
+                ns = before
+        for recorder in watchers:
+            recorder.op_context[(recorder.index_of(graph), name)] = (ns, vs, internal)
+
+
+def _with_graph(record, index: int):
+    if index == 0:
+        return record
+    from dataclasses import replace
+
+    return replace(record, graph=index)
+
+
+def _strip_output_index(name: str) -> str:
+    base, sep, index = name.rpartition(":")
+    return base if sep and index.isdigit() else name
+
+
+def _reuse_label(reuse):
+    if reuse is True or reuse is False:
+        return reuse
+    return "AUTO_REUSE" if reuse else False
+
+
+_SIGNATURES: Dict[type, inspect.Signature] = {}
+
+
+def _requested_variable_name(cls, args, kwargs) -> str:
+    if "name" in kwargs:
+        name = kwargs["name"]
+    else:
+        signature = _SIGNATURES.get(cls)
+        if signature is None:
+            signature = _SIGNATURES[cls] = inspect.signature(cls.__init__)
+        try:
+            name = signature.bind_partial(None, *args, **kwargs).arguments.get("name")
+        except TypeError:
+            name = None
+    return str(name) if name else "Variable"
+
+
+def _executing_eagerly_fn():
+    from tensorflow.python.eager import context
+
+    return context.executing_eagerly
+
+
+# Scope machinery: frames in these functions are skipped when asking who opened a
+# scope, so `tf.compat.v1.name_scope('a')` in a cell counts as the user's and the
+# name scope `tf.square` opens counts as the library's.
+_MACHINERY = {
+    "framework/ops.py": {"__enter__", "name_scope", "op_scope"},
+    "ops/variable_scope.py": {"__enter__", "_enter_scope_uncached", "variable_op_scope"},
+}
+_SKIPPED_FILES = (contextlib.__file__, __file__)
+
+
+def _library_roots() -> Tuple[str, ...]:
+    import importlib.util
+
+    roots = []
+    for package in ("tensorflow", "keras", "tf_keras", "tensorflow_estimator"):
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.submodule_search_locations:
+            roots.extend(os.path.join(p, "") for p in spec.submodule_search_locations)
+    return tuple(roots)
+
+
+_LIBRARY_ROOTS: Optional[Tuple[str, ...]] = None
+
+
+def _classify(code) -> str:
+    global _LIBRARY_ROOTS
+    filename = code.co_filename
+    if filename in _SKIPPED_FILES or filename.endswith("tf_contextlib.py"):
+        return "skip"
+    for suffix, names in _MACHINERY.items():
+        if filename.endswith(suffix) and code.co_name in names:
+            return "skip"
+    if _LIBRARY_ROOTS is None:
+        _LIBRARY_ROOTS = _library_roots()
+    return "library" if filename.startswith(_LIBRARY_ROOTS) else "user"
+
+
+_HOOKS = _Hooks()
+
+
+def hooks_installed() -> bool:
+    """True while any capture is open (the patches are in place)."""
+    return bool(_HOOKS.originals)
+
+
+@contextlib.contextmanager
+def capture(graph=None):
+    """Record every op, variable and scope the block creates.
+
+    With ``graph=None`` the block runs in a fresh ``tf.Graph`` made the default
+    (graph mode, so TF1-style code runs although TF2 is eager by default). With a
+    graph, the block runs with that graph as the default and records into it.
+    Graphs the block makes itself (``with tf.Graph().as_default():``) are recorded
+    too, as ``Capture.graphs[1:]``.
+
+    Yields a :class:`Capture`; its ``ops`` are filled in when the block ends. An
+    exception raised in the block is stored as ``Capture.error`` and propagates.
+    """
+    tf = import_tensorflow()
+    graph_mode = "fresh" if graph is None else "given"
+    if graph is None:
+        graph = tf.Graph()
+    elif not isinstance(graph, tf.Graph):
+        raise TypeError(
+            f"capture(graph=...) takes a tf.Graph, not {type(graph).__name__}; "
+            "pass None for a fresh graph."
+        )
+    result = Capture(graph, graph_mode)
+    recorder = _Recorder(result)
+    _HOOKS.add(recorder)
+    try:
+        with graph.as_default():
+            yield result
+    except BaseException as error:
+        result.error = error
+        raise
+    finally:
+        _HOOKS.remove(recorder)
+        recorder.finish()

@@ -1,0 +1,158 @@
+"""The ``%%scopes`` cell magic: argument parsing and glue over scopekit.capture.
+
+The only module that touches IPython. The cell runs in the user's namespace, so
+what it defines stays defined; an exception in it reaches IPython as the user's
+own exception with the user's own traceback, so the cell fails exactly as it would
+without the magic (Run All stops, ``NBVAL_RAISES_EXCEPTION`` works).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.display import display
+
+from .capture import capture, import_tensorflow
+
+
+class CellSyntaxError(Exception):
+    """The cell did not compile; nothing ran. ``error`` is Python's SyntaxError.
+
+    IPython prints a SyntaxError raised inside a magic with the magic's own frames;
+    this wrapper renders exactly what a plain cell with the same mistake shows.
+    """
+
+    def __init__(self, shell, error: SyntaxError):
+        super().__init__(f"{error.msg} (line {error.lineno})")
+        self.error = error
+        self._lines = shell.SyntaxTB.structured_traceback(type(error), error, [])
+
+    def _render_traceback_(self):
+        return self._lines
+
+
+@magics_class
+class ScopesMagics(Magics):
+    """Holds ``%%scopes``; registered by ``%load_ext scopekit``."""
+
+    @magic_arguments()
+    @argument(
+        "-o",
+        "--output",
+        metavar="NAME",
+        help="Store the Capture in the variable NAME (also when the cell fails).",
+    )
+    @argument(
+        "--graph",
+        choices=("fresh", "default"),
+        default="fresh",
+        help=(
+            "fresh (default): run the cell in a new tf.Graph, so names are the same "
+            "on every run. default: build into tf.compat.v1.get_default_graph(), "
+            "where names taken by earlier cells get _1, _2 suffixes."
+        ),
+    )
+    @argument(
+        "--text",
+        action="store_true",
+        help="Show only the plain-text view (the tree, the table and the notes).",
+    )
+    @cell_magic
+    def scopes(self, line, cell):
+        """Run the cell and show which scope shaped every name it created.
+
+        Usage::
+
+            %%scopes [-o NAME] [--graph fresh|default] [--text]
+            with tf.compat.v1.name_scope('foo'):
+                with tf.compat.v1.variable_scope('bar'):
+                    x = tf.compat.v1.get_variable('x', shape=())
+
+        The cell runs in graph mode. Every op, variable and scope it creates is
+        recorded; under the cell you see the scope tree, a table giving for each
+        name the name scope and the variable scope in force where it was made and
+        which of the two its prefix equals (``prefix from``), and notes on the
+        surprising cases: get_variable ignoring a name scope, a scope reopened
+        as ``name_1``, a taken name renamed ``name_1``, a reused variable.
+
+        Variables the cell defines stay in the notebook. If the cell raises, you
+        see your own traceback, the cell counts as failed, and what it made
+        before the error is still shown (and stored with ``-o``).
+
+        Examples::
+
+            %%scopes -o cap
+            ...
+            cap.variables[0].name, cap.variables[0].prefix_from
+
+            %%scopes --graph default --text
+            v = tf.Variable(1.0, name='v')   # v, then v_1, v_2 on each rerun
+        """
+        args = parse_argstring(self.scopes, line)
+        try:
+            tf = import_tensorflow()
+        except ImportError as error:
+            raise UsageError(str(error)) from None
+
+        try:
+            body, last_expression, filename = self._compile(cell)
+        except SyntaxError as error:
+            raise CellSyntaxError(self.shell, error) from error
+        graph = tf.compat.v1.get_default_graph() if args.graph == "default" else None
+        namespace = self.shell.user_ns
+        result = None
+        try:
+            with capture(graph) as result:
+                exec(body, namespace)
+                value = eval(last_expression, namespace) if last_expression else None
+        except BaseException as error:
+            if result is not None:
+                self._show(result, args)
+            self._keep_user_traceback(error, filename)
+            raise
+        self._show(result, args)
+        return value
+
+    def _compile(self, cell):
+        """Compile the cell as IPython would; a syntax error raises before anything runs."""
+        shell = self.shell
+        source = shell.transform_cell(cell)
+        filename = shell.compile.cache(source, shell.execution_count, raw_code=cell)
+        flags = shell.compile.flags | ast.PyCF_ONLY_AST
+        tree = compile(source, filename, "exec", flags=flags, dont_inherit=True)
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+            last = compile(last, filename, "eval", flags=shell.compile.flags, dont_inherit=True)
+        body = compile(tree, filename, "exec", flags=shell.compile.flags, dont_inherit=True)
+        return body, last, filename
+
+    def _show(self, result, args):
+        if args.output:
+            self.shell.user_ns[args.output] = result
+        if args.text:
+            display({"text/plain": result.to_text()}, raw=True)
+        else:
+            display(result)
+
+    def _keep_user_traceback(self, error, filename):
+        """Make IPython show the traceback from the cell's first line down.
+
+        IPython asks an exception for ``_render_traceback_`` before formatting it;
+        giving the user's exception one that starts at the cell hides scopekit's
+        and IPython's frames and leaves the exception itself as it was raised.
+        """
+        tb = error.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename != filename:
+            tb = tb.tb_next
+        if tb is None:
+            return
+        formatter = self.shell.InteractiveTB
+        try:
+            lines = formatter.structured_traceback(type(error), error, tb, tb_offset=0)
+            error._render_traceback_ = lambda: lines
+        except Exception:  # noqa: BLE001 - a plain traceback is a fine fallback
+            pass

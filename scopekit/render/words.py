@@ -1,0 +1,105 @@
+"""The words every view shares: what a node is, who made a name, the table rows.
+
+Plain strings, unescaped: each renderer escapes for its own medium.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List
+
+SCOPE_LABELS = {
+    "name_scope": "name scope",
+    "variable_scope": "variable scope",
+}
+PREFIX_WORDS = {
+    "none": "top level",
+    "both": "both scopes",
+    "name_scope": "name scope",
+    "variable_scope": "variable scope",
+    "other": "neither",
+}
+
+
+def node_badge(node) -> str:
+    """'name scope', 'variable scope + name scope', 'library scope', or ''."""
+    if node.scope_kinds:
+        order = [k for k in ("variable_scope", "name_scope") if k in node.scope_kinds]
+        return " + ".join(SCOPE_LABELS[k] for k in order)
+    if node.origin == "library" and node.op is None and not node.variables:
+        return "library scope"
+    return ""
+
+
+def maker(record) -> str:
+    """How a record came to be: "get_variable('x')", "tf.Variable(name='v')", op type."""
+    creator = getattr(record, "creator", None)
+    if creator == "get_variable":
+        return f"get_variable({record.requested!r})"
+    if creator == "Variable":
+        return f"tf.Variable(name={record.requested!r})"
+    return record.type
+
+
+def variable_summary(records) -> str:
+    """One phrase for every call that returned the variable at a node."""
+    first = records[0]
+    text = maker(first)
+    reused = sum(1 for r in records if r.reused)
+    if len(records) > 1:
+        text += f" x{len(records)}"
+    if reused:
+        text += f", reused {reused}x"
+    return text
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the 'where each name came from' table."""
+
+    name: str
+    made_by: str
+    name_scope: str
+    variable_scope: str
+    prefix_from: str
+    graph: int
+    kind: str  # "variable" or "op"
+    record: object
+
+
+def origin_rows(capture, include_internal: bool = False) -> List[Row]:
+    """Variables first (each call), then the ops the user asked for, in order."""
+    rows = [
+        Row(v.name, maker(v), v.name_scope, v.variable_scope, v.prefix_from, v.graph, "variable", v)
+        for v in capture.variables
+    ]
+    rows += [
+        Row(o.name, o.type, o.name_scope, o.variable_scope, o.prefix_from, o.graph, "op", o)
+        for o in capture.ops
+        if include_internal or not o.internal
+    ]
+    return rows
+
+
+def headline(capture) -> str:
+    """'2 variables, 15 ops, 2 scopes opened by the cell (fresh graph)'."""
+    user_scopes = sum(1 for s in capture.scopes if s.origin == "user")
+    distinct = len({(v.graph, v.name) for v in capture.variables})
+    calls = len(capture.variables)
+    graph = "fresh graph" if capture.graph_mode == "fresh" else "default graph"
+    extra = len(capture.graphs) - 1
+    graphs = f", {extra} more graph{'s' if extra != 1 else ''} made in the cell" if extra else ""
+    return (
+        f"{distinct} variable{'s' if distinct != 1 else ''} ({calls} call{'s' if calls != 1 else ''}), "
+        f"{len(capture.ops)} op{'s' if len(capture.ops) != 1 else ''}, "
+        f"{user_scopes} scope{'s' if user_scopes != 1 else ''} opened by the cell ({graph}{graphs})"
+    )
+
+
+def error_line(capture) -> str:
+    if capture.error is None:
+        return ""
+    return (
+        f"The cell raised {type(capture.error).__name__}: {capture.error}\n"
+        "What it made before that is shown above."
+    )

@@ -1,0 +1,180 @@
+"""Records -> a scope tree: plain data for the renderers, no TensorFlow, no widgets.
+
+Names are split on ``/``. A node may at once be a scope (something opened a
+name scope or variable scope at its path), an op, and a variable (one record per
+``tf.Variable`` / ``get_variable`` call that returned it). Five or more numbered
+siblings (``layer_0`` ... ``layer_99``) fold into one series node, the way
+TensorBoard's graph dashboard groups them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List, Optional, Sequence
+
+from .attribution import basename
+
+SERIES_MIN = 5
+_NUMBERED = re.compile(r"^(.*?)_(\d+)$")
+
+
+@dataclass
+class ScopeNode:
+    """One node of the scope tree.
+
+    ``label`` is what the node shows ("x", or "layer_[0..99]" for a series);
+    ``path`` is its full name. ``scope_kinds`` holds "name_scope" and/or
+    "variable_scope" when such a scope was opened at this path, and ``origin``
+    says who opened it ("user", "library", or "" when nobody did).
+    """
+
+    label: str
+    path: str
+    scope_kinds: set = field(default_factory=set)
+    origin: str = ""
+    op: Optional[object] = None
+    variables: List[object] = field(default_factory=list)
+    children: List["ScopeNode"] = field(default_factory=list)
+    series_size: int = 0  # > 0 for a folded series node
+    op_count: int = 0  # ops in this subtree, this node included
+    variable_count: int = 0  # distinct variables in this subtree
+    internal_only: bool = False  # every op below is TF's own (initializers, reads)
+
+    @property
+    def is_series(self) -> bool:
+        return self.series_size > 0
+
+    def walk(self) -> Iterator["ScopeNode"]:
+        """This node and every node below it, depth first, in order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def find(self, path: str) -> Optional["ScopeNode"]:
+        """The node with this full path, looking inside series too."""
+        for node in self.walk():
+            if node.path == path and not node.is_series:
+                return node
+        return None
+
+
+class _Builder:
+    def __init__(self):
+        self.root = ScopeNode(label="", path="")
+        self._index: Dict[str, ScopeNode] = {"": self.root}
+        self._children: Dict[str, Dict[str, ScopeNode]] = {"": {}}
+
+    def node(self, path: str) -> ScopeNode:
+        found = self._index.get(path)
+        if found is not None:
+            return found
+        parent_path, _, label = path.rpartition("/")
+        parent = self.node(parent_path)
+        created = ScopeNode(label=label, path=path)
+        self._index[path] = created
+        self._children[path] = {}
+        self._children[parent_path][label] = created
+        parent.children.append(created)
+        return created
+
+
+def _placement(record, view: str) -> str:
+    if view == "variable":
+        scope = record.variable_scope
+        return f"{scope}/{basename(record.name)}" if scope else basename(record.name)
+    return record.name
+
+
+def build_tree(
+    ops: Sequence, variables: Sequence, scopes: Sequence, view: str = "name", graph: int = 0
+) -> ScopeNode:
+    """Build the tree of one graph's records.
+
+    ``view="name"`` places everything where its graph name says (the TensorBoard
+    view); ``view="variable"`` places everything under the variable scope in
+    force when it was made, the view of ``get_variable`` and of checkpoints, so
+    the names that followed a name scope instead move.
+    """
+    if view not in ("name", "variable"):
+        raise ValueError(f"view must be 'name' or 'variable', not {view!r}")
+    builder = _Builder()
+    for scope in scopes:
+        if scope.graph != graph:
+            continue
+        path = scope.name_scope if scope.kind == "name_scope" else scope.variable_scope
+        if view == "variable" and scope.kind == "name_scope":
+            continue
+        if not path:
+            continue
+        node = builder.node(path)
+        if scope.origin == "user" or scope.kind == "variable_scope":
+            node.scope_kinds.add(scope.kind)
+        if scope.kind == "variable_scope" and scope.name_scope and view == "name":
+            # The name scope a variable scope opens for its ops.
+            builder.node(scope.name_scope).scope_kinds.add("name_scope")
+        if scope.origin == "user" or not node.origin:
+            node.origin = scope.origin
+    for op in ops:
+        if op.graph == graph:
+            builder.node(_placement(op, view)).op = op
+    for var in variables:
+        if var.graph == graph:
+            builder.node(_placement(var, view)).variables.append(var)
+    _finish(builder.root)
+    return builder.root
+
+
+def _finish(node: ScopeNode) -> None:
+    """Fill counts bottom-up, then fold numbered siblings into series."""
+    op_count = 1 if node.op is not None else 0
+    var_names = {v.name for v in node.variables}
+    internal_only = node.op is None or node.op.internal
+    for child in node.children:
+        _finish(child)
+        op_count += child.op_count
+        internal_only = internal_only and child.internal_only
+    node.op_count = op_count
+    node.variable_count = len(var_names) + sum(c.variable_count for c in node.children)
+    node.internal_only = internal_only and op_count > 0 and not node.variables
+    node.children = _fold_series(node.children, node.path)
+
+
+def _fold_series(children: List[ScopeNode], parent_path: str) -> List[ScopeNode]:
+    groups: Dict[str, List[ScopeNode]] = {}
+    for child in children:
+        match = _NUMBERED.match(child.label)
+        base = match.group(1) if match else child.label
+        groups.setdefault(base, []).append(child)
+    folded: List[ScopeNode] = []
+    done = set()
+    for child in children:
+        match = _NUMBERED.match(child.label)
+        base = match.group(1) if match else child.label
+        members = groups[base]
+        numbered = [m for m in members if _NUMBERED.match(m.label)]
+        if len(numbered) < SERIES_MIN:
+            folded.append(child)
+            continue
+        if base in done:
+            continue
+        done.add(base)
+        numbers = sorted(int(_NUMBERED.match(m.label).group(2)) for m in numbered)
+        has_plain = any(m.label == base for m in members)
+        low = 0 if has_plain else numbers[0]
+        label = f"{base}_[{low}..{numbers[-1]}]"
+        prefix = f"{parent_path}/" if parent_path else ""
+        folded.append(
+            ScopeNode(
+                label=label,
+                path=prefix + label,
+                children=members,
+                series_size=len(members),
+                op_count=sum(m.op_count for m in members),
+                variable_count=sum(m.variable_count for m in members),
+                internal_only=all(m.internal_only for m in members),
+                origin=members[0].origin,
+                scope_kinds=set().union(*(m.scope_kinds for m in members)),
+            )
+        )
+    return folded
