@@ -18,7 +18,20 @@ PREFIX_SOURCES = ("none", "both", "name_scope", "variable_scope", "other")
 
 @dataclass(frozen=True)
 class OpRecord:
-    """One operation the graph gained while the capture was open."""
+    """One operation the graph gained while the capture was open.
+
+    Attributes:
+        name: The op's full name, without the ``:0`` of its outputs.
+        type: The op type, e.g. ``"Square"`` or ``"VarHandleOp"``.
+        name_scope: The name scope in force when the op was made.
+        variable_scope: The variable scope in force when the op was made.
+        device: The device the op was placed on, ``""`` if none was asked for.
+        prefix_from: Which scope the name's prefix equals: ``"none"``, ``"both"``,
+            ``"name_scope"``, ``"variable_scope"`` or ``"other"``.
+        graph: Index into ``Capture.graphs`` (0: the captured graph).
+        internal: True when TensorFlow made the op on its own way to something
+            else (an initializer, a variable read).
+    """
 
     name: str
     type: str
@@ -38,7 +51,20 @@ class OpRecord:
 
 @dataclass(frozen=True)
 class VariableRecord:
-    """One ``tf.Variable(...)`` construction or ``get_variable(...)`` call."""
+    """One ``tf.Variable(...)`` construction or ``get_variable(...)`` call.
+
+    Attributes:
+        name: The variable's name, without ``:0``.
+        requested: The name the code asked for.
+        creator: ``"Variable"`` or ``"get_variable"``.
+        reused: True when ``get_variable`` returned an existing variable.
+        name_scope: The name scope in force at the call.
+        variable_scope: The variable scope in force at the call.
+        prefix_from: Which scope the name's prefix equals (as for ``OpRecord``).
+        shape: The variable's shape as a tuple, None if unknown.
+        dtype: The dtype's name, e.g. ``"float32"``.
+        graph: Index into ``Capture.graphs``.
+    """
 
     name: str
     requested: str
@@ -59,7 +85,20 @@ class VariableRecord:
 
 @dataclass(frozen=True)
 class ScopeRecord:
-    """One name scope or variable scope entered while the capture was open."""
+    """One name scope or variable scope entered while the capture was open.
+
+    Attributes:
+        kind: ``"name_scope"`` or ``"variable_scope"``.
+        requested: The name the code asked for (a scope object gives its name; None
+            when only ``default_name`` or ``name_scope(None)`` was given).
+        name_scope: The name scope actually opened, e.g. ``my_scope_1``.
+        variable_scope: The variable scope in force inside.
+        reuse: True, False or ``"AUTO_REUSE"``.
+        origin: ``"user"`` for scopes the user's code opened, ``"library"`` for
+            TensorFlow's own.
+        default_name: The ``default_name`` given to ``variable_scope``, if any.
+        graph: Index into ``Capture.graphs``.
+    """
 
     kind: str  # "name_scope" or "variable_scope"
     requested: Optional[str]

@@ -1,0 +1,66 @@
+"""Sphinx configuration for the scopekit site: `sphinx-build -W --keep-going -n docs docs/_build/html`.
+
+Sphinx + MyST-NB: the course notebooks are rendered from their saved outputs (the outputs
+nbval checks), the user guide is a MyST text notebook executed at build time so its
+examples are always what scopekit prints today, and autodoc reads the API's docstrings.
+"""
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+# TensorFlow's C++ logs must not reach the pages (the guide runs real TensorFlow).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# The API pages document the scopekit beside this folder, installed or not.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+project = "scopekit"
+author = "the scopekit authors"
+copyright = "the scopekit authors"
+
+extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
+
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "notebooks/sanitize.cfg"]
+# The course toctree takes whatever notebooks/*.ipynb exist (docs/notebooks links to
+# ../notebooks); tests/test_docs.py checks that each of them got a page.
+NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
+
+# Saved outputs are the claims CI checks; never re-run the course notebooks here.
+nb_execution_mode = "off"
+nb_execution_timeout = 300
+nb_execution_raise_on_error = True
+# Show scopekit's static HTML tree, not a widget view that needs a live kernel.
+nb_mime_priority_overrides = [
+    ("html", "application/vnd.jupyter.widget-view+json", None),
+    ("html", "application/vnd.jupyter.widget-state+json", None),
+]
+myst_enable_extensions = ["colon_fence"]
+myst_heading_anchors = 3
+
+# Broken cross-references are errors (run with -n -W): links between pages are checked.
+nitpicky = True
+nitpick_ignore_regex = [
+    # Outside names autodoc meets in signatures; there is no offline inventory for them.
+    (r"py:.*", r"(tf|tensorflow|IPython|traitlets)\..*"),
+    (r"py:class", r"(Graph|Operation|ScopeNode|Note|optional)"),
+]
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+
+html_theme = "furo"
+html_title = "scopekit"
+html_static_path = []
+
+
+class _NoCourseYet(logging.Filter):
+    """Drop the empty-glob warning of the course toctree while notebooks/ is empty."""
+
+    def filter(self, record):
+        return "didn't match any documents" not in record.getMessage()
+
+
+def setup(app):
+    if not any(NOTEBOOKS.glob("*.ipynb")):
+        logging.getLogger("sphinx.sphinx.directives.other").addFilter(_NoCourseYet())
