@@ -44,7 +44,7 @@ nitpicky = True
 nitpick_ignore_regex = [
     # Outside names autodoc meets in signatures; there is no offline inventory for them.
     (r"py:.*", r"(tf|tensorflow|IPython|traitlets)\..*"),
-    (r"py:class", r"(Graph|Operation|ScopeNode|Note|optional)"),
+    (r"py:class", r"(Graph|Operation|InteractiveShell|ScopeNode|Note|optional)"),
 ]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"

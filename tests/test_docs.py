@@ -152,3 +152,17 @@ def test_api_reference_documents_the_public_api(site):
         "scopekit.magic.ScopesMagics.scopes",
     ):
         assert f'id="{anchor}"' in html, anchor
+
+
+def test_guide_documents_every_option_of_the_magic():
+    from scopekit.magic import ScopesMagics
+
+    guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
+    options = [
+        max(action.option_strings, key=len)
+        for action in ScopesMagics.scopes.parser._actions
+        if action.option_strings and action.dest != "help"
+    ]
+    assert options, "no option found: did the magic's parser move?"
+    undocumented = [option for option in options if f"`{option}" not in guide]
+    assert undocumented == [], f"add these %%scopes options to docs/guide.md: {undocumented}"
