@@ -56,7 +56,8 @@ def _copy_repository(destination: Path) -> None:
 
 def _clean_environ(venv: Path, home: Path) -> dict:
     """The outer test run's environment without anything that could leak packages in."""
-    leaky = ("PYTHON", "VIRTUAL_ENV", "JUPYTER", "IPYTHON", "CONDA")
+    # TF_: the outer run's TensorFlow settings; binder/start must be what sets them.
+    leaky = ("PYTHON", "VIRTUAL_ENV", "JUPYTER", "IPYTHON", "CONDA", "TF_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(leaky)}
     env["PIP_CACHE_DIR"] = os.environ.get(
         "PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip")
@@ -141,6 +142,14 @@ def test_runtime_is_the_python_the_environment_runs(binder_env):
     done = binder_env.run([binder_env.python, "-c", "import sys; print(sys.version_info[:2])"])
     major, minor = re.findall(r"\d+", done.stdout)[:2]
     assert wanted == f"python-{major}.{minor}"
+
+
+def test_start_quiets_tensorflow_before_anything_imports_it(binder_env):
+    # So a notebook that imports TensorFlow before `%load_ext scopekit` stays clean too.
+    names = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")
+    code = f"import os; print(*(os.environ[k] for k in {names!r}))"
+    done = binder_env.run([binder_env.python, "-c", code])
+    assert done.stdout.split() == ["1", "0"], done.stderr
 
 
 def test_requirements_install_scopekit_itself_without_conflicts(binder_env):
