@@ -1,4 +1,6 @@
-"""Sphinx configuration for the scopekit site: `sphinx-build -W --keep-going -n docs docs/_build/html`.
+"""Sphinx configuration for the scopekit site.
+
+Build: `sphinx-build -W --keep-going -n docs docs/_build/html` (tests/test_docs.py does).
 
 Sphinx + MyST-NB: the course notebooks are rendered from their saved outputs (the outputs
 nbval checks), the user guide is a MyST text notebook executed at build time so its
@@ -7,6 +9,7 @@ examples are always what scopekit prints today, and autodoc reads the API's docs
 
 import logging
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -22,10 +25,26 @@ copyright = "the scopekit authors"
 
 extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
 
-exclude_patterns = ["_build", "**/.ipynb_checkpoints", "notebooks/sanitize.cfg"]
-# The course toctree takes whatever notebooks/*.ipynb exist (docs/notebooks links to
-# ../notebooks); tests/test_docs.py checks that each of them got a page.
-NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
+exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
+# The course toctree takes whatever notebooks/*.ipynb exist; tests/test_docs.py checks
+# that each of them got a page. They are copied into docs/notebooks/ (git-ignored, made
+# afresh by every build) rather than linked: Sphinx resolves a symlinked notebook's links
+# from its real folder, so links between notebooks would not resolve.
+HERE = Path(__file__).resolve().parent
+NOTEBOOKS = HERE / "notebooks"
+
+
+def _copy_course_notebooks() -> None:
+    NOTEBOOKS.mkdir(exist_ok=True)
+    sources = {path.name: path for path in (HERE.parent / "notebooks").glob("*.ipynb")}
+    for stale in NOTEBOOKS.glob("*.ipynb"):
+        if stale.name not in sources:
+            stale.unlink()
+    for name, path in sources.items():
+        shutil.copy2(path, NOTEBOOKS / name)  # keeps the time stamp: rebuilds stay incremental
+
+
+_copy_course_notebooks()
 
 # Saved outputs are the claims CI checks; never re-run the course notebooks here.
 nb_execution_mode = "off"
