@@ -68,3 +68,8 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert len(commands) == 1, commands
     ci_lines = (REPO / ".ci/run").read_text().splitlines()
     assert commands[0] in ci_lines
+
+
+def test_teachers_page_gives_the_same_binder_link_as_the_badge():
+    badge = next(link for link in LINKS if link.startswith("https://mybinder.org/v2/gh/"))
+    assert badge in (REPO / "docs" / "teachers.md").read_text(encoding="utf-8")
