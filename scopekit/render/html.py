@@ -11,7 +11,15 @@ from typing import List
 
 from ..attribution import name_parts
 from ..tree import ScopeNode, build_tree
-from .words import PREFIX_WORDS, error_line, headline, node_badge, origin_rows, variable_summary
+from .words import (
+    PREFIX_WORDS,
+    error_line,
+    graph_title,
+    headline,
+    node_badge,
+    origin_rows,
+    variable_summary,
+)
 
 MAX_NODES = 400
 MAX_ROWS = 200
@@ -152,8 +160,8 @@ def render_html(capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS) -
         root = build_tree(capture.ops, capture.variables, capture.scopes, graph=index)
         if index and not root.children:
             continue
-        if index:
-            parts.append(f"<h4>Graph {index} (made in the cell)</h4>")
+        if graph_title(capture, index):
+            parts.append(f"<h4>{escape(graph_title(capture, index))}</h4>")
         parts.append(_tree_html(root, max_nodes))
     parts.append(_rows_html(capture, max_rows))
     notes = capture.notes

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import List
 
 from ..tree import ScopeNode
-from .words import error_line, headline, node_badge, origin_rows, variable_summary
+from .words import (
+    error_line,
+    graph_title,
+    headline,
+    node_badge,
+    origin_rows,
+    variable_summary,
+)
 
 MAX_TREE_LINES = 150
 MAX_ROWS = 60
@@ -117,6 +124,8 @@ def render_text(
         if not root.children and index:
             continue
         title = "Scope tree" if index == 0 else f"Scope tree of graph {index} (made in the cell)"
+        if getattr(capture, "graph_labels", {}).get(index):
+            title = f"Scope tree: {graph_title(capture, index)}"
         out += ["", title]
         out += ["  " + line for line in tree_lines(root, max_tree_lines)] or ["  (nothing)"]
     rows = origin_rows(capture)

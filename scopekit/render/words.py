@@ -36,6 +36,8 @@ def maker(record) -> str:
     creator = getattr(record, "creator", None)
     if creator == "get_variable":
         return f"get_variable({record.requested!r})"
+    if getattr(record, "kind", "") == "keras":
+        return f"keras weight {record.requested!r}, path={record.path!r}"
     if creator == "Variable":
         return f"tf.Variable(name={record.requested!r})"
     return record.type
@@ -86,14 +88,23 @@ def headline(capture) -> str:
     user_scopes = sum(1 for s in capture.scopes if s.origin == "user")
     distinct = len({(v.graph, v.name) for v in capture.variables})
     calls = len(capture.variables)
-    graph = "fresh graph" if capture.graph_mode == "fresh" else "default graph"
+    graph = {"fresh": "fresh graph", "eager": "eager"}.get(capture.graph_mode, "default graph")
     extra = len(capture.graphs) - 1
-    graphs = f", {extra} more graph{'s' if extra != 1 else ''} made in the cell" if extra else ""
+    made = "traced by tf.function" if capture.graph_mode == "eager" else "made in the cell"
+    graphs = f", {extra} more graph{'s' if extra != 1 else ''} {made}" if extra else ""
     return (
         f"{distinct} variable{'s' if distinct != 1 else ''} ({calls} call{'s' if calls != 1 else ''}), "
         f"{len(capture.ops)} op{'s' if len(capture.ops) != 1 else ''}, "
         f"{user_scopes} scope{'s' if user_scopes != 1 else ''} opened by the cell ({graph}{graphs})"
     )
+
+
+def graph_title(capture, index: int) -> str:
+    """The heading of graph ``index``'s tree ("" for the main graph of a graph capture)."""
+    label = getattr(capture, "graph_labels", {}).get(index)
+    if label:
+        return label
+    return "" if index == 0 else f"Graph {index} (made in the cell)"
 
 
 def error_line(capture) -> str:
