@@ -631,7 +631,9 @@ class _EagerHooks:
             origin = hooks._origin(sys._getframe(1))
             returned = prev[(ops.name_scope_v2, "__enter__")](scope_cm)
             name = scope_cm.name
-            if not state.entering_variable_scope and (name or origin == "user"):
+            # Scopes a variable opens for its own init ops name nothing eagerly: skip them.
+            quiet = state.entering_variable_scope or state.call_sites
+            if not quiet and (name or origin == "user"):
                 ns, vs = scopes_now()
                 eager._record_scope(
                     ScopeRecord(
