@@ -113,7 +113,7 @@ class Comparison:
         verdict = (
             "every variable of the cell has a key"
             if self.ok
-            else "a restore of the cell's variables would fail"
+            else "restoring the cell's variables would fail or load the wrong shapes"
         )
         out = [f"Checkpoint {self.checkpoint} ({self.format}): {self.summary()}; {verdict}"]
         for title, entries in self._sections():
@@ -453,7 +453,9 @@ def compare(checkpoint_path, capture) -> Comparison:
                     "rule": "shape",
                     "cause": (
                         f"same name, other shape: {_shape(found.shape)} was saved, the cell "
-                        f"makes {_shape(var.shape)} (a layer size or input size changed)"
+                        f"makes {_shape(var.shape)} (a layer or input size changed); a TF1 "
+                        "Saver restore into resource variables does not stop at this, the "
+                        "variable silently takes the saved shape"
                     ),
                 }
             )
