@@ -110,11 +110,13 @@ class Comparison:
 
     def to_text(self) -> str:
         """Deterministic text: one section per list, causes under each line."""
-        verdict = (
-            "every variable of the cell has a key"
-            if self.ok
-            else "restoring the cell's variables would fail or load the wrong shapes"
-        )
+        if self.ok:
+            verdict = "every variable of the cell has a key"
+        elif self.format == "object-based":
+            # tf.train.Checkpoint.restore matches object paths, which names do not change.
+            verdict = "a restore by name would fail (tf.train.Checkpoint restores by object path)"
+        else:
+            verdict = "restoring the cell's variables would fail or load the wrong shapes"
         out = [f"Checkpoint {self.checkpoint} ({self.format}): {self.summary()}; {verdict}"]
         for title, entries in self._sections():
             if not entries:

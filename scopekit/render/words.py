@@ -95,7 +95,10 @@ def _count(n: int, word: str) -> str:
 def headline(capture) -> str:
     """'1 variable (2 calls), 15 ops, 2 scopes opened by the cell (fresh graph)'."""
     user_scopes = sum(1 for s in capture.scopes if s.origin == "user")
-    distinct = len({(v.graph, v.name) for v in capture.variables})
+    # Eager variables can share a name, so each new one counts (see attribution).
+    eager = [v for v in capture.variables if getattr(v, "kind", "") in ("eager", "keras")]
+    distinct = len({(v.graph, v.name) for v in capture.variables if v not in eager})
+    distinct += sum(1 for v in eager if not v.reused)
     graph = {"fresh": "fresh graph", "eager": "eager"}.get(capture.graph_mode, "default graph")
     extra = len(capture.graphs) - 1
     if extra:
