@@ -218,7 +218,11 @@ class _Hooks:
         with self.lock:
             if not self.recorders:
                 self._patch()
-                _EAGER.patch(self)
+                try:
+                    _EAGER.patch(self)
+                except BaseException:
+                    self._unpatch()
+                    raise
             self.recorders.append(recorder)
             if recorder.eager:
                 _EAGER.recorders.append(recorder)
@@ -688,22 +692,33 @@ class _EagerHooks:
                 )
             finally:
                 state.call_sites.pop()
-            eager._record_variable(variable, name, "get_variable", existed, ns, vs, None)
+            eager._record_variable(variable, name, "get_variable", existed, ns, vs, None, None)
             return variable
 
         def variable_call(cls, *args, **kwargs):
             state = hooks._state()
-            if state.call_sites or not recording():
-                return prev[(variables.VariableMetaclass, "__call__")](cls, *args, **kwargs)
-            ns, vs = scopes_now()
+            make = prev[(variables.VariableMetaclass, "__call__")]
+            if state.call_sites or not eager.recorders:
+                return make(cls, *args, **kwargs)
+            graph = None
             wrapper = _keras_variable_in(sys._getframe(1))
+            if executing_eagerly():
+                ns, vs = scopes_now()
+            elif wrapper is not None and hooks._watchers(ops.get_default_graph()):
+                # A Keras weight built inside a traced tf.function: keep its path too.
+                graph = ops.get_default_graph()
+                store = graph._collections.get(varscope_key)
+                ns = graph._name_stack
+                vs = store[0].current_scope.name if store else ""
+            else:
+                return make(cls, *args, **kwargs)
             state.call_sites.append((ns, vs))
             try:
-                variable = prev[(variables.VariableMetaclass, "__call__")](cls, *args, **kwargs)
+                variable = make(cls, *args, **kwargs)
             finally:
                 state.call_sites.pop()
             requested = _requested_variable_name(cls, args, kwargs)
-            eager._record_variable(variable, requested, "Variable", False, ns, vs, wrapper)
+            eager._record_variable(variable, requested, "Variable", False, ns, vs, wrapper, graph)
             return variable
 
         def graph_init(graph, *args, **kwargs):
@@ -736,7 +751,10 @@ class _EagerHooks:
             with recorder.lock:
                 recorder.result.scopes.append(record)
 
-    def _record_variable(self, variable, requested, creator, reused, ns, vs, wrapper) -> None:
+    def _record_variable(
+        self, variable, requested, creator, reused, ns, vs, wrapper, graph
+    ) -> None:
+        """Record for every eager capture; ``graph`` is a traced graph, or None if eager."""
         name = _strip_output_index(variable.name)
         try:
             shape = tuple(variable.shape.as_list())
@@ -757,8 +775,11 @@ class _EagerHooks:
             path=str(wrapper.path) if wrapper is not None else "",
         )
         for recorder in self.recorders:
+            index = 0 if graph is None else recorder.index_of(graph)
+            if index < 0:
+                continue
             with recorder.lock:
-                recorder.result.variables.append(record)
+                recorder.result.variables.append(_with_graph(record, index))
 
 
 def _keras_variable_in(frame):

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Dict, List, Optional, Tuple
 
-from .attribution import basename, prefix_of
+from .attribution import basename
 
 OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 VALUE_SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"
@@ -283,7 +283,7 @@ def _one_component_differs(a: str, b: str) -> Optional[Tuple[int, str, str]]:
     pa, pb = _split(a), _split(b)
     if len(pa) != len(pb):
         return None
-    diffs = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
+    diffs = [i for i, (x, y) in enumerate(zip(pa, pb, strict=True)) if x != y]
     if len(diffs) != 1:
         return None
     i = diffs[0]

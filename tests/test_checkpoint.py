@@ -71,9 +71,7 @@ def test_everything_matches_and_the_real_restore_works(tf, tmp_path):
 
 
 def test_shape_mismatch_is_reported_though_restore_is_silent(tf, tmp_path):
-    prefix = save_tf1(
-        tf, tmp_path / "m", lambda: tf.compat.v1.get_variable("kernel", shape=[4, 8])
-    )
+    prefix = save_tf1(tf, tmp_path / "m", lambda: tf.compat.v1.get_variable("kernel", shape=[4, 8]))
     with capture() as cap:
         tf.compat.v1.get_variable("kernel", shape=[4, 16])
     result = compare(prefix, cap)
@@ -144,7 +142,11 @@ def test_name_scope_that_get_variable_ignored(tf, tmp_path):
             tf.compat.v1.get_variable("w", shape=[2])
     result = compare(prefix, cap)
     (missing,) = result.missing
-    assert (missing.name, missing.counterpart, missing.rule) == ("w", "layer/w", "ignored_name_scope")
+    assert (missing.name, missing.counterpart, missing.rule) == (
+        "w",
+        "layer/w",
+        "ignored_name_scope",
+    )
     assert "get_variable ignored the name scope 'layer'" in missing.cause
     assert result.unexpected[0].rule == "ignored_name_scope"
 
@@ -202,7 +204,11 @@ def test_outer_scope_both_ways_and_unexplained_names(tf, tmp_path):
 def test_object_based_keras_checkpoint_matches_by_saved_name(tf, keras, tmp_path):
     def build():
         return keras.Sequential(
-            [keras.Input((2,)), keras.layers.Dense(3, name="hidden"), keras.layers.Dense(1, name="out")],
+            [
+                keras.Input((2,)),
+                keras.layers.Dense(3, name="hidden"),
+                keras.layers.Dense(1, name="out"),
+            ],
             name="net",
         )
 

@@ -167,6 +167,35 @@ def test_tf_function_traces_are_recorded_with_their_name_scopes(tf):
     assert "2 more graphs traced by tf.function" in text.splitlines()[0]
 
 
+def test_keras_weights_built_inside_a_tf_function_keep_their_path(tf, keras):
+    layer = keras.layers.Dense(2, name="late")
+
+    @tf.function
+    def apply(x):
+        return layer(x)
+
+    with capture(eager=True) as cap:
+        apply(tf.ones([1, 3]))
+    assert [(r.name, r.path, r.kind) for r in cap.variables] == [
+        (tf_name(w.value), w.path, "keras") for w in layer.weights
+    ]
+    assert {r.graph for r in cap.variables} == {1}  # made while tracing graph 1
+
+
+def test_html_view_titles_each_traced_graph(tf):
+    @tf.function
+    def double(x):
+        return x * 2.0
+
+    with capture(eager=True) as cap:
+        tf.Variable(1.0, name="<v>")  # escaped in HTML
+        double(tf.constant(1.0))
+    html = cap.to_html()
+    assert "<h4>Created eagerly (no graph)</h4>" in html
+    assert "<h4>Graph 1: tf.function &#x27;double&#x27; traced in the cell</h4>" in html
+    assert "&lt;v&gt;" in html and "<v>" not in html
+
+
 def test_variables_a_tf_function_creates_are_recorded(tf):
     class Lazy(tf.Module):
         def __init__(self):
@@ -186,7 +215,8 @@ def test_variables_a_tf_function_creates_are_recorded(tf):
 
 
 def test_get_variable_eagerly_in_tf1_style_module(tf):
-    tf_keras_utils = pytest.importorskip("tf_keras.api._v1.keras.utils")
+    # tf.compat.v1.keras.utils.track_tf1_style_variables, from tf_keras (Keras 3 dropped it).
+    from tf_keras.api._v1.keras import utils as tf_keras_utils
 
     class Old(tf.Module):
         @tf_keras_utils.track_tf1_style_variables
@@ -216,7 +246,7 @@ def test_eager_capture_is_transparent_and_cleans_up_on_error(tf):
         with capture(eager=True) as cap:
             with tf.name_scope("s"):
                 v = tf.Variable(1.0, name="v")
-                1 / 0
+                _ = 1 / 0
     assert isinstance(cap.error, ZeroDivisionError)
     assert [r.name for r in cap.variables] == [tf_name(v)]
     assert not hooks_installed()
@@ -257,6 +287,21 @@ def test_magic_eager(shell, tf):
     cap = shell.user_ns["cap"]
     assert cap.graph_mode == "eager"
     assert [r.name for r in cap.variables] == [tf_name(shell.user_ns["v"])] == ["block/v"]
+
+
+def test_magic_eager_cell_that_raises_still_shows_and_stores(shell, tf):
+    result = run(
+        shell,
+        "%%scopes --eager -o cap --text\n"
+        "kept = tf.Variable(1.0, name='kept')\n"
+        "raise ValueError('boom')\n",
+    )
+    assert not result.success
+    assert isinstance(result.error_in_exec, ValueError)
+    cap = shell.user_ns["cap"]
+    assert [r.name for r in cap.variables] == ["kept"]
+    assert isinstance(cap.error, ValueError)
+    assert not hooks_installed()
 
 
 def test_magic_eager_refuses_graph_default(shell):
