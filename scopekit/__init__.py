@@ -4,6 +4,7 @@
 the IPython magic module only when ``%load_ext scopekit`` asks for it.
 """
 
+from . import checkpoint  # scopekit.checkpoint.compare; TensorFlow is imported on use
 from .capture import Capture, capture
 from .records import OpRecord, ScopeRecord, VariableRecord
 

@@ -276,6 +276,12 @@ def test_directory_and_save_counter(tf, tmp_path):
     assert [e.saved_name for e in result.unexpected] == ["save_counter"]
 
 
+def test_reachable_from_the_package():
+    import scopekit
+
+    assert scopekit.checkpoint.compare is compare
+
+
 def test_bad_paths_say_what_to_pass(tf, tmp_path):
     with capture(eager=True) as cap:
         pass
