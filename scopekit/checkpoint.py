@@ -108,16 +108,18 @@ class Comparison:
             f"shape mismatch{'es' if len(self.shape_mismatches) != 1 else ''}"
         )
 
+    def verdict(self) -> str:
+        """What the lists mean for a restore, in one phrase."""
+        if self.ok:
+            return "every variable of the cell has a key"
+        if self.format == "object-based":
+            # tf.train.Checkpoint.restore matches object paths, which names do not change.
+            return "a restore by name would fail (tf.train.Checkpoint restores by object path)"
+        return "restoring the cell's variables would fail or load the wrong shapes"
+
     def to_text(self) -> str:
         """Deterministic text: one section per list, causes under each line."""
-        if self.ok:
-            verdict = "every variable of the cell has a key"
-        elif self.format == "object-based":
-            # tf.train.Checkpoint.restore matches object paths, which names do not change.
-            verdict = "a restore by name would fail (tf.train.Checkpoint restores by object path)"
-        else:
-            verdict = "restoring the cell's variables would fail or load the wrong shapes"
-        out = [f"Checkpoint {self.checkpoint} ({self.format}): {self.summary()}; {verdict}"]
+        out = [f"Checkpoint {self.checkpoint} ({self.format}): {self.summary()}; {self.verdict()}"]
         for title, entries in self._sections():
             if not entries:
                 continue
@@ -133,7 +135,7 @@ class Comparison:
         parts = [
             "<div class='scopekit-checkpoint'>",
             f"<p><b>Checkpoint</b> <code>{escape(self.checkpoint)}</code> "
-            f"({escape(self.format)}): {escape(self.summary())}</p>",
+            f"({escape(self.format)}): {escape(self.summary())}; {escape(self.verdict())}</p>",
         ]
         for title, entries in self._sections():
             if not entries:
