@@ -73,6 +73,8 @@ class Capture:
             ``tf.Variable`` construction or ``get_variable`` call.
         scopes: one :class:`~scopekit.records.ScopeRecord` per scope entered.
         error: the exception the block raised, or None (it still propagates).
+        graph_labels: titles of graphs by index, for eager captures ("Graph 1:
+            tf.function 'f' traced in the cell"); the renderers use them.
         graph_mode: ``"fresh"`` (a new graph), ``"given"`` (a graph passed in) or
             ``"eager"`` (``capture(eager=True)``: ``graph`` is None, records made
             eagerly have ``graph == 0``, traced ``tf.function`` graphs follow).
