@@ -6,7 +6,7 @@ Plain strings, unescaped: each renderer escapes for its own medium.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List
+from typing import List, Optional, Tuple
 
 SCOPE_LABELS = {
     "name_scope": "name scope",
@@ -60,7 +60,7 @@ def variable_summary(records) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One line of the 'where each name came from' table."""
 
@@ -74,18 +74,34 @@ class Row:
     record: object
 
 
-def origin_rows(capture, include_internal: bool = False) -> List[Row]:
-    """Variables first (each call), then the ops the user asked for, in order."""
-    rows = [
-        Row(v.name, maker(v), v.name_scope, v.variable_scope, v.prefix_from, v.graph, "variable", v)
-        for v in capture.variables
-    ]
-    rows += [
-        Row(o.name, o.type, o.name_scope, o.variable_scope, o.prefix_from, o.graph, "op", o)
-        for o in capture.ops
-        if include_internal or not o.internal
-    ]
-    return rows
+def origin_rows(capture, limit: Optional[int] = None) -> Tuple[List[Row], int]:
+    """Variables first (each call), then the ops the user asked for, in order.
+
+    Returns at most ``limit`` rows and the total, so views of huge captures stay
+    cheap and can say how many they left out.
+    """
+    ops = [o for o in capture.ops if not o.internal]
+    total = len(capture.variables) + len(ops)
+    rows: List[Row] = []
+    for v in capture.variables[:limit]:
+        rows.append(
+            Row(
+                v.name,
+                maker(v),
+                v.name_scope,
+                v.variable_scope,
+                v.prefix_from,
+                v.graph,
+                "variable",
+                v,
+            )
+        )
+    room = None if limit is None else max(limit - len(rows), 0)
+    for o in ops[:room]:
+        rows.append(
+            Row(o.name, o.type, o.name_scope, o.variable_scope, o.prefix_from, o.graph, "op", o)
+        )
+    return rows, total
 
 
 def _count(n: int, word: str) -> str:
@@ -96,9 +112,11 @@ def headline(capture) -> str:
     """'1 variable (2 calls), 15 ops, 2 scopes opened by the cell (fresh graph)'."""
     user_scopes = sum(1 for s in capture.scopes if s.origin == "user")
     # Eager variables can share a name, so each new one counts (see attribution).
-    eager = [v for v in capture.variables if getattr(v, "kind", "") in ("eager", "keras")]
-    distinct = len({(v.graph, v.name) for v in capture.variables if v not in eager})
-    distinct += sum(1 for v in eager if not v.reused)
+    def is_eager(v):
+        return getattr(v, "kind", "") in ("eager", "keras")
+
+    distinct = len({(v.graph, v.name) for v in capture.variables if not is_eager(v)})
+    distinct += sum(1 for v in capture.variables if is_eager(v) and not v.reused)
     graph = {"fresh": "fresh graph", "eager": "eager"}.get(capture.graph_mode, "default graph")
     extra = len(capture.graphs) - 1
     if extra:
@@ -117,6 +135,17 @@ def graph_title(capture, index: int) -> str:
     if label:
         return label
     return "" if index == 0 else f"Graph {index} (made in the cell)"
+
+
+def graph_line(capture) -> str:
+    """Why names may grow _1, _2 suffixes: the graph was not empty."""
+    if not capture.ops_before:
+        return ""
+    return (
+        f"The graph already held {_count(capture.ops_before, 'op')} from before: a name "
+        "asked for again gets a _1, _2 ... suffix (--graph fresh gives the same names "
+        "on every run)."
+    )
 
 
 def error_line(capture) -> str:
