@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Dict, List, Optional, Tuple
 
@@ -302,7 +302,7 @@ def _numbered_pair(x: str, y: str) -> bool:
     return x != y and _stem(x) == _stem(y) and (x != _stem(x) or y != _stem(y))
 
 
-def _rule_ignored_name_scope(var, saved: str) -> str:
+def _rule_ignored_name_scope(var, saved: str, scopes=()) -> str:
     base = basename(var.name)
     ns, vs = var.name_scope, var.variable_scope
     if ns == vs or not ns:
@@ -322,7 +322,7 @@ def _rule_ignored_name_scope(var, saved: str) -> str:
     return ""
 
 
-def _rule_keras_auto_name(var, saved: str) -> str:
+def _rule_keras_auto_name(var, saved: str, scopes=()) -> str:
     differs = _one_component_differs(var.name, saved)
     if differs is None or getattr(var, "kind", "") != "keras":
         return ""
@@ -336,7 +336,7 @@ def _rule_keras_auto_name(var, saved: str) -> str:
     )
 
 
-def _rule_suffix(var, saved: str, scopes) -> str:
+def _rule_suffix(var, saved: str, scopes=()) -> str:
     differs = _one_component_differs(var.name, saved)
     if differs is None:
         return ""
@@ -365,7 +365,7 @@ def _rule_suffix(var, saved: str, scopes) -> str:
     )
 
 
-def _rule_outer_scope(var, saved: str) -> str:
+def _rule_outer_scope(var, saved: str, scopes=()) -> str:
     if var.name.endswith("/" + saved):
         extra = var.name[: -len(saved) - 1]
         return (
@@ -381,7 +381,13 @@ def _rule_outer_scope(var, saved: str) -> str:
     return ""
 
 
-RULES = ("ignored_name_scope", "keras_auto_name", "suffix", "outer_scope")
+# Tried in this order: the first that explains a pair names its cause.
+RULES = {
+    "ignored_name_scope": _rule_ignored_name_scope,
+    "keras_auto_name": _rule_keras_auto_name,
+    "suffix": _rule_suffix,
+    "outer_scope": _rule_outer_scope,
+}
 RULE_WORDS = {
     "ignored_name_scope": "the name scope get_variable ignored",
     "keras_auto_name": "a Keras auto-name",
@@ -392,15 +398,8 @@ RULE_WORDS = {
 
 def likely_cause(var, saved: str, scopes=()) -> Tuple[str, str]:
     """(rule, cause) explaining why variable ``var`` did not find ``saved``, or ("", "")."""
-    for rule in RULES:
-        if rule == "ignored_name_scope":
-            cause = _rule_ignored_name_scope(var, saved)
-        elif rule == "keras_auto_name":
-            cause = _rule_keras_auto_name(var, saved)
-        elif rule == "suffix":
-            cause = _rule_suffix(var, saved, scopes)
-        else:
-            cause = _rule_outer_scope(var, saved)
+    for rule, explain in RULES.items():
+        cause = explain(var, saved, scopes)
         if cause:
             return rule, cause
     return "", ""
@@ -432,15 +431,22 @@ def compare(checkpoint_path, capture) -> Comparison:
         )
     prefix, fmt, keys = read_checkpoint(checkpoint_path)
     result = Comparison(checkpoint=os.path.basename(prefix), format=fmt)
+    missing_vars, leftovers = _match_by_name(result, _cell_variables(capture), keys)
+    _explain_mismatches(result, missing_vars, leftovers, capture.scopes)
+    return result
+
+
+def _match_by_name(result: Comparison, variables, keys):
+    """Fill matched and shape_mismatches; return (missing variables, unused keys)."""
     by_saved: Dict[str, _Key] = {}
     for key in keys:
         by_saved.setdefault(key.saved_name, key)
     taken = set()
-    missing_vars = []
-    for var in _cell_variables(capture):
+    missing = []
+    for var in variables:
         found = by_saved.get(var.name)
         if found is None:
-            missing_vars.append(var)
+            missing.append(var)
             continue
         taken.add(found.key)
         entry = Entry(
@@ -450,62 +456,41 @@ def compare(checkpoint_path, capture) -> Comparison:
             shape=var.shape,
             checkpoint_shape=found.shape,
         )
-        if var.shape is not None and tuple(var.shape) != tuple(found.shape):
-            entry = Entry(
-                **{
-                    **entry.__dict__,
-                    "rule": "shape",
-                    "cause": (
-                        f"same name, other shape: {_shape(found.shape)} was saved, the cell "
-                        f"makes {_shape(var.shape)} (a layer or input size changed); a TF1 "
-                        "Saver restore into resource variables does not stop at this, the "
-                        "variable silently takes the saved shape"
-                    ),
-                }
-            )
-            result.shape_mismatches.append(entry)
-        else:
+        if var.shape is None or tuple(var.shape) == tuple(found.shape):
             result.matched.append(entry)
-    leftovers = [k for k in keys if k.key not in taken]
-    paired: Dict[str, Tuple[object, str, str]] = {}
+            continue
+        cause = (
+            f"same name, other shape: {_shape(found.shape)} was saved, the cell makes "
+            f"{_shape(var.shape)} (a layer or input size changed); a TF1 Saver restore into "
+            "resource variables does not stop at this, the variable silently takes the "
+            "saved shape"
+        )
+        result.shape_mismatches.append(replace(entry, rule="shape", cause=cause))
+    return missing, [k for k in keys if k.key not in taken]
+
+
+def _explain_mismatches(result: Comparison, missing_vars, leftovers, scopes) -> None:
+    """Fill missing and unexpected, pairing each missing name with one key a rule explains."""
+    paired: Dict[str, Tuple[object, str]] = {}  # key -> (variable, rule)
     for var in missing_vars:
-        cause = ("", "", "")
+        entry = Entry(name=var.name, shape=var.shape)
         for key in leftovers:
             if key.key in paired:
                 continue
-            rule, text = likely_cause(var, key.saved_name, capture.scopes)
+            rule, cause = likely_cause(var, key.saved_name, scopes)
             if rule:
-                paired[key.key] = (var, rule, text)
-                cause = (key.key, rule, text)
+                paired[key.key] = (var, rule)
+                entry = replace(entry, counterpart=key.saved_name, rule=rule, cause=cause)
                 break
-        counterpart = cause[0]
-        if counterpart and fmt == "name-based":
-            counterpart_text = counterpart
-        elif counterpart:
-            counterpart_text = next(k.saved_name for k in leftovers if k.key == counterpart)
-        else:
-            counterpart_text = ""
-        result.missing.append(
-            Entry(
-                name=var.name,
-                shape=var.shape,
-                counterpart=counterpart_text,
-                rule=cause[1],
-                cause=cause[2],
-            )
-        )
+        result.missing.append(entry)
     for key in leftovers:
-        var, rule, text = paired.get(key.key, (None, "", ""))
-        result.unexpected.append(
-            Entry(
-                key=key.key,
-                saved_name=key.saved_name,
-                checkpoint_shape=key.shape,
-                counterpart=var.name if var is not None else "",
+        entry = Entry(key=key.key, saved_name=key.saved_name, checkpoint_shape=key.shape)
+        if key.key in paired:
+            var, rule = paired[key.key]
+            entry = replace(
+                entry,
+                counterpart=var.name,
                 rule=rule,
-                cause=f"probably {var.name} in the cell ({RULE_WORDS[rule]}, see above)"
-                if var is not None
-                else "",
+                cause=f"probably {var.name} in the cell ({RULE_WORDS[rule]}, see above)",
             )
-        )
-    return result
+        result.unexpected.append(entry)

@@ -108,6 +108,25 @@ def test_suffix_from_a_rerun_cell(tf, tmp_path):
     assert "asked for 'v' but the name was taken, so it made 'v_1'" in missing.cause
 
 
+def test_suffix_in_the_checkpoint_from_a_training_cell_run_twice(tf, tmp_path):
+    """The saving script's cell ran twice, so what it saved was v_1; the port makes v."""
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.compat.v1.Variable(1.0, name="v")
+        second_run = tf.compat.v1.Variable(1.0, name="v")
+        assert second_run.op.name == "v_1"
+        saver = tf.compat.v1.train.Saver(var_list=[second_run])
+        with tf.compat.v1.Session() as session:
+            session.run(tf.compat.v1.global_variables_initializer())
+            prefix = saver.save(session, os.fspath(tmp_path / "m"))
+    with capture() as cap:
+        tf.compat.v1.Variable(1.0, name="v")
+    result = compare(prefix, cap)
+    (missing,) = result.missing
+    assert (missing.name, missing.counterpart, missing.rule) == ("v", "v_1", "suffix")
+    assert "'v' in the cell, 'v_1' in the checkpoint: a cell re-run" in missing.cause
+
+
 def test_suffix_from_a_reopened_scope_predicts_key_not_found(tf, tmp_path):
     def saved():
         with tf.compat.v1.name_scope("block"):
