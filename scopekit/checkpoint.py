@@ -353,9 +353,11 @@ def _rule_suffix(var, saved: str, scopes=()) -> str:
     for scope in scopes:
         asked = scope.requested if scope.requested is not None else scope.default_name
         opened = scope.name_scope if scope.kind == "name_scope" else scope.variable_scope
-        if asked and basename(opened) == here and basename(asked) != here:
+        asked = basename(asked.rstrip("/")) if asked else ""
+        # A scope asked for as 'block' that opened as 'block_1' (the one in this name).
+        if asked and asked == _stem(here) != here and basename(opened) == here:
             return (
-                f"a _N suffix: the scope '{basename(asked)}' was reopened as '{here}' "
+                f"a _N suffix: the scope '{asked}' was reopened as '{here}' "
                 f"(the checkpoint has '{there}'): a scope opened twice, or a cell re-run "
                 "in the same graph"
             )
