@@ -103,6 +103,11 @@ def test_keras_weights_have_their_path(tf, keras):
     assert records[0].name_scope == "seq/hidden" and records[0].prefix_from == "name_scope"
     text = cap.to_text()
     assert "kernel  <- keras weight 'kernel', path='seq/hidden/kernel'" in text
+    # Keras opens the layers' scopes (library scopes), but they hold the weights:
+    # the HTML view shows them open, not dimmed away.
+    html = cap.to_html()
+    seq_item = html[html.index("<code>seq</code>") - 200 : html.index("<code>seq</code>")]
+    assert "<details open>" in seq_item and "sk-dim" not in seq_item
 
 
 def test_keras_auto_names_are_seen_as_keras_made_them(tf, keras):

@@ -92,7 +92,9 @@ def _tree_html(root: ScopeNode, max_nodes: int) -> str:
         if budget[0] <= 0 or depth > MAX_DEPTH:
             return
         budget[0] -= 1
-        dim = " class='sk-dim'" if node.internal_only or node_badge(node) == "library scope" else ""
+        # A library scope holding variables (a Keras layer's) is worth showing open.
+        library = node_badge(node) == "library scope" and not node.variable_count
+        dim = " class='sk-dim'" if node.internal_only or library else ""
         if not node.children:
             out.append(f"<li{dim}>{_summary(node)}</li>")
             return
