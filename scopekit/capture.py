@@ -97,11 +97,17 @@ class Capture:
         self._trees: dict = {}
         # Titles for graphs that are not plain tf.Graphs (eager captures: see below).
         self.graph_labels: Dict[int, str] = {}
+        self._notes = None
 
     @property
     def notes(self):
         """The surprising naming events, in words (see attribution.explain)."""
-        return explain(self.variables, self.scopes)
+        if self.closed and self._notes is not None:
+            return self._notes
+        notes = explain(self.variables, self.scopes)
+        if self.closed:
+            self._notes = notes
+        return notes
 
     def to_dict(self) -> dict:
         """A JSON-ready summary: records, notes and the error, no TF objects."""

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from html import escape
 from typing import Dict, List, Optional, Tuple
 
@@ -66,7 +66,7 @@ class Entry:
     cause: str = ""
 
     def to_dict(self) -> dict:
-        data = dict(self.__dict__)
+        data = asdict(self)
         for k in ("shape", "checkpoint_shape"):
             data[k] = None if data[k] is None else list(data[k])
         return data
