@@ -8,7 +8,7 @@ from . import checkpoint  # scopekit.checkpoint.compare; TensorFlow is imported 
 from .capture import Capture, capture
 from .records import OpRecord, ScopeRecord, VariableRecord
 
-__all__ = ["Capture", "OpRecord", "ScopeRecord", "VariableRecord", "capture"]
+__all__ = ["Capture", "OpRecord", "ScopeRecord", "VariableRecord", "capture", "checkpoint"]
 __version__ = "0.1.0"
 
 
