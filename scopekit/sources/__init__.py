@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-def all():  # noqa: A001 - the name the issue asks for: scopekit.sources.all()
+def all():
     """Every Source, in file order."""
     return all_sources()
 

@@ -81,8 +81,7 @@ EXAMPLES = (
             Claim("var_3.name", "cltdevelop/var_1_2:0", "print"),
         ),
         ported=(
-            "closing quote added to 'cltdevelop: as printed, the string never ends "
-            "(SyntaxError)",
+            ("closing quote added to 'cltdevelop: as printed, the string never ends (SyntaxError)"),
             INDENTATION,
             NAME_SCOPE_KEPT,
         ),
@@ -155,8 +154,10 @@ EXAMPLES = (
             ),
         ),
         ported=(
-            "the blog gives no code for AUTO_REUSE: this is its reuse=True snippet with "
-            "reuse=tf.compat.v1.AUTO_REUSE, the case its note describes",
+            (
+                "the blog gives no code for AUTO_REUSE: this is its reuse=True snippet with "
+                "reuse=tf.compat.v1.AUTO_REUSE, the case its note describes"
+            ),
             VARIABLE_SCOPE,
             GET_VARIABLE,
         ),

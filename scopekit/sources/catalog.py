@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import List, Tuple
-
 from . import blog, howto, so_thread
 from .model import Example, Source
 
-SOURCES: Tuple[Source, ...] = (
+SOURCES: tuple[Source, ...] = (
     Source(
         so_thread.ZH,
         "zh",
@@ -37,10 +35,10 @@ SOURCES: Tuple[Source, ...] = (
     ),
 )
 
-EXAMPLES: Tuple[Example, ...] = so_thread.EXAMPLES + blog.EXAMPLES + howto.EXAMPLES
+EXAMPLES: tuple[Example, ...] = so_thread.EXAMPLES + blog.EXAMPLES + howto.EXAMPLES
 
 
-def all_sources() -> List[Source]:
+def all_sources() -> list[Source]:
     """The five sources, in file order."""
     return list(SOURCES)
 
@@ -62,13 +60,13 @@ def example(name: str) -> Example:
     raise KeyError(f"no example named {name!r}; {_choices()}")
 
 
-def examples_of(name: str) -> List[Example]:
+def examples_of(name: str) -> list[Example]:
     """The examples a source shows, each one once, in catalog order."""
     file = source(name).file
     return [e for e in EXAMPLES if file in e.sources]
 
 
-def find(name: str) -> Tuple[str, List[Example]]:
+def find(name: str) -> tuple[str, list[Example]]:
     """A heading and the examples for a source name or an example id."""
     try:
         found = source(name)

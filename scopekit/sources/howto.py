@@ -95,9 +95,7 @@ EXAMPLES = (
         claims=(
             Claim("v1.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled"),
             Claim("v1.name", "Scope2/v1:0", "print", CAPITALISED.format("scope2"), "garbled"),
-            Claim(
-                "v1_share.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled"
-            ),
+            Claim("v1_share.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled"),
         ),
         ported=(LINE_BREAKS, SHAPE, VARIABLE_SCOPE, GET_VARIABLE),
         sources=(HOWTO,),
@@ -134,8 +132,10 @@ EXAMPLES = (
             "tf.AUTO_REUSE -> tf.compat.v1.AUTO_REUSE",
             VARIABLE_SCOPE,
             GET_VARIABLE,
-            "print(v2.name) restored: the article shows two output lines but only one "
-            "print survived its copy",
+            (
+                "print(v2.name) restored: the article shows two output lines but only one "
+                "print survived its copy"
+            ),
         ),
         sources=(HOWTO,),
     ),
@@ -153,8 +153,10 @@ EXAMPLES = (
             ),
         ),
         ported=(
-            "the article only says so in a code comment: this is its AUTO_REUSE program "
-            "with reuse=True",
+            (
+                "the article only says so in a code comment: this is its AUTO_REUSE program "
+                "with reuse=True"
+            ),
             VARIABLE_SCOPE,
             GET_VARIABLE,
         ),
@@ -175,8 +177,10 @@ EXAMPLES = (
             ),
         ),
         ported=(
-            "the article lists the parameters without code; scopekit reads them with "
-            "inspect.signature",
+            (
+                "the article lists the parameters without code; scopekit reads them with "
+                "inspect.signature"
+            ),
             VARIABLE_SCOPE,
         ),
         sources=(HOWTO,),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any, List, Optional, Tuple
+from typing import Any
 
 # How a source states a claim, which decides how scopekit checks it:
 #   print      the output the source shows for ``print(<expression>)`` in its code
@@ -94,10 +94,10 @@ class Example:
     id: str
     title: str
     code: str
-    claims: Tuple[Claim, ...]
-    ported: Tuple[str, ...] = ()
-    sources: Tuple[str, ...] = ()
-    after: Optional[str] = None
+    claims: tuple[Claim, ...]
+    ported: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    after: str | None = None
     note: str = ""
 
     def run(self):
@@ -112,7 +112,7 @@ class Check:
     """One claim checked: what TensorFlow here gives and whether it matches."""
 
     claim: Claim
-    actual: Optional[str]  # None when the code never got to it
+    actual: str | None  # None when the code never got to it
     holds: bool
 
     @property
@@ -140,18 +140,18 @@ class Result:
 
     example: Example
     capture: Any
-    checks: List[Check] = field(default_factory=list)
-    error: Optional[BaseException] = None
+    checks: list[Check] = field(default_factory=list)
+    error: BaseException | None = None
     stdout: str = ""
-    logged: List[str] = field(default_factory=list)
+    logged: list[str] = field(default_factory=list)
 
     @property
-    def actual(self) -> List[Optional[str]]:
+    def actual(self) -> list[str | None]:
         """Per claim, the value on the TensorFlow installed here."""
         return [c.actual for c in self.checks]
 
     @property
-    def holds(self) -> List[bool]:
+    def holds(self) -> list[bool]:
         """Per claim, whether it holds here."""
         return [c.holds for c in self.checks]
 
@@ -193,7 +193,7 @@ def same_printed(claimed: str, printed: str) -> bool:
     return _lines(claimed) == _lines(printed)
 
 
-def _lines(text: str) -> List[str]:
+def _lines(text: str) -> list[str]:
     lines = [line.rstrip() for line in text.splitlines()]
     while lines and not lines[-1]:
         lines.pop()

@@ -18,7 +18,6 @@ import io
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, List
 
 from ..capture import capture, import_tensorflow
 from .model import (
@@ -77,7 +76,9 @@ class _Instrument(ast.NodeTransformer):
 
 
 def _call(name: str, args, keywords=()):
-    return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=list(args), keywords=list(keywords))
+    return ast.Call(
+        func=ast.Name(id=name, ctx=ast.Load()), args=list(args), keywords=list(keywords)
+    )
 
 
 def _compile(example: Example):
@@ -91,7 +92,7 @@ class _CollectLogs(logging.Filter):
 
     def __init__(self):
         super().__init__()
-        self.messages: List[str] = []
+        self.messages: list[str] = []
 
     def filter(self, record: logging.LogRecord) -> bool:
         self.messages.append(record.getMessage())
@@ -109,11 +110,11 @@ def _tensorflow_logs():
         logger.removeFilter(collect)
 
 
-def _chain(example: Example) -> List[Example]:
+def _chain(example: Example) -> list[Example]:
     """The examples that run before this one in the same program, oldest first."""
     from .catalog import example as find
 
-    chain: List[Example] = []
+    chain: list[Example] = []
     current = example
     while current.after is not None:
         current = find(current.after)
@@ -126,7 +127,7 @@ def _chain(example: Example) -> List[Example]:
 def run_example(example: Example) -> Result:
     """Run ``example`` (after the examples it follows) in one fresh graph; check its claims."""
     tf = import_tensorflow()
-    observations: List[Observation] = []
+    observations: list[Observation] = []
 
     def observe(expression, value):
         observations.append(Observation("assert", expression, value_text(value)))
@@ -141,7 +142,7 @@ def run_example(example: Example) -> Result:
         print(text, end="")
         observations.append(Observation("print", expression, text))
 
-    namespace: Dict[str, object] = {
+    namespace: dict[str, object] = {
         "__name__": "__scopekit_example__",
         "tf": tf,
         _OBSERVE: observe,
@@ -155,11 +156,11 @@ def run_example(example: Example) -> Result:
             with contextlib.redirect_stdout(stdout), capture() as captured:
                 result.capture = captured
                 for earlier in _chain(example):
-                    exec(_compile(earlier), namespace)
+                    exec(_compile(earlier), namespace)  # noqa: S102 - the catalog's own code
                 observations.clear()  # only this example's prints and asserts count
                 del logged[:]
                 own_output_starts = len(stdout.getvalue())
-                exec(_compile(example), namespace)
+                exec(_compile(example), namespace)  # noqa: S102 - the catalog's own code
         except Exception as error:  # noqa: BLE001 - the error is part of the result
             result.error = error
     result.stdout = stdout.getvalue()[own_output_starts:]
@@ -189,7 +190,7 @@ def _check(claim: Claim, observations, namespace, error, seen: Counter) -> Check
         holds = error is not None if how == "raises" else actual == claim.claimed
         return Check(claim, actual, holds)
     try:
-        value = eval(claim.expression, namespace)  # noqa: S307 - our own catalog's expressions
+        value = eval(claim.expression, namespace)
     except NameError:
         if error is not None:
             return Check(claim, None, False)  # the code stopped before defining it

@@ -7,8 +7,8 @@ capture's own scope tree beside the code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import List, Sequence
 
 from .model import WHY_KINDS, Check, Claim, Result
 
@@ -55,11 +55,11 @@ def how_it_ran(result: Result) -> str:
     return "in a fresh graph"
 
 
-def _indent(text: str, prefix: str = "    ") -> List[str]:
+def _indent(text: str, prefix: str = "    ") -> list[str]:
     return [prefix + line if line else prefix.rstrip() for line in text.rstrip("\n").split("\n")]
 
 
-def _value_lines(label: str, value: str) -> List[str]:
+def _value_lines(label: str, value: str) -> list[str]:
     lines = value.split("\n") if value else [""]
     first = f"    {label:<16}{lines[0]}".rstrip()
     return [first] + [f"    {'':<16}{line}".rstrip() for line in lines[1:]]
@@ -81,7 +81,9 @@ def result_text(result: Result, with_capture: bool = True) -> str:
         claim = check.claim
         out.append(f"  {number}. {claim_label(claim)}")
         out += _value_lines("source says", claim.claimed)
-        actual = "(not reached: the code stopped before it)" if check.actual is None else check.actual
+        actual = (
+            "(not reached: the code stopped before it)" if check.actual is None else check.actual
+        )
         out += _value_lines("TensorFlow here", actual)
         out += _value_lines("verdict", check.verdict)
         if claim.why:
@@ -123,8 +125,10 @@ def result_html(result: Result) -> str:
     example = result.example
     parts = [
         f"<h3>{escape(example.id)}: {escape(example.title)}</h3>",
-        f"<p class='sk-meta'>Sources: {escape(claim_sources(result))}. "
-        f"Runs {escape(how_it_ran(result))}.</p>",
+        (
+            f"<p class='sk-meta'>Sources: {escape(claim_sources(result))}. "
+            f"Runs {escape(how_it_ran(result))}.</p>"
+        ),
     ]
     if example.note:
         parts.append(f"<p>{escape(example.note)}</p>")
@@ -133,9 +137,7 @@ def result_html(result: Result) -> str:
         left.append("<b>Ported</b><ul>")
         left += [f"<li>{escape(change)}</li>" for change in example.ported]
         left.append("</ul>")
-    rows = [
-        "<tr><th>claim</th><th>source says</th><th>TensorFlow here</th><th>verdict</th></tr>"
-    ]
+    rows = ["<tr><th>claim</th><th>source says</th><th>TensorFlow here</th><th>verdict</th></tr>"]
     for check in result.checks:
         claim = check.claim
         actual = "(not reached)" if check.actual is None else check.actual
@@ -174,7 +176,7 @@ class SideBySide:
         self.results = list(results)
 
     @property
-    def checks(self) -> List[Check]:
+    def checks(self) -> list[Check]:
         return [check for result in self.results for check in result.checks]
 
     def counts(self) -> str:
@@ -205,7 +207,7 @@ class SideBySide:
         return f"<scopekit.sources view: {self.heading}; {self.counts()}>"
 
 
-def summary_rows(results: Sequence[Result]) -> List[tuple]:
+def summary_rows(results: Sequence[Result]) -> list[tuple]:
     """(example, claim label, source says, TensorFlow here, verdict) for every claim."""
     rows = []
     for result in results:
@@ -248,7 +250,7 @@ class ClaimsTable:
     def __init__(self, results: Sequence[Result]):
         self.results = list(results)
 
-    def rows(self) -> List[tuple]:
+    def rows(self) -> list[tuple]:
         """(example, sources, claim, source says, TensorFlow here, verdict, why) per claim."""
         out = []
         for result in self.results:
@@ -267,7 +269,7 @@ class ClaimsTable:
                 )
         return out
 
-    def counts_lines(self) -> List[str]:
+    def counts_lines(self) -> list[str]:
         counts = tally(self.results)
         total = sum(counts.values())
         lines = [f"{total} claims in {len(self.results)} examples: {counts['holds']} hold"]

@@ -22,8 +22,7 @@ GET_VARIABLE = (
 )
 VARIABLE_SCOPE = "tf.variable_scope -> tf.compat.v1.variable_scope (TF1 API, moved in TF 2)"
 NAME_SCOPE_KEPT = (
-    "tf.name_scope kept as it is: TF 2's tf.name_scope(name) still opens a name scope "
-    "in a graph"
+    "tf.name_scope kept as it is: TF 2's tf.name_scope(name) still opens a name scope in a graph"
 )
 
 FOO_BAR = """\
@@ -180,10 +179,14 @@ for scope_function in (
     print(scope_function.__name__, inspect.signature(scope_function))
 """
 API_PORTED = (
-    "The question lists the four functions without code; scopekit reads their parameters "
-    "with inspect.signature.",
-    "tf.op_scope, tf.variable_op_scope, tf.variable_scope -> tf.compat.v1.*; tf.name_scope "
-    "is still tf.name_scope in TF 2.",
+    (
+        "The question lists the four functions without code; scopekit reads their parameters "
+        "with inspect.signature."
+    ),
+    (
+        "tf.op_scope, tf.variable_op_scope, tf.variable_scope -> tf.compat.v1.*; tf.name_scope "
+        "is still tf.name_scope in TF 2."
+    ),
 )
 OUTDATED_VARIABLE_OP_SCOPE = (
     "The question quotes TF 0.x. Since TF 0.12 the second parameter is name_or_scope, "
@@ -233,8 +236,10 @@ EXAMPLES = (
         ported=(
             VARIABLE_SCOPE,
             GET_VARIABLE,
-            "shape [1.0] -> [1]: TF 2 refuses a float dimension (TypeError: Dimension value "
-            "must be integer); TF 0.x silently took int(1.0)",
+            (
+                "shape [1.0] -> [1]: TF 2 refuses a float dimension (TypeError: Dimension value "
+                "must be integer); TF 0.x silently took int(1.0)"
+            ),
             NAME_SCOPE_KEPT,
         ),
         sources=THREAD,
@@ -273,9 +278,11 @@ EXAMPLES = (
             Claim("op2.name", "'mysum2/Add:0'", "assert"),
         ),
         ported=(
-            "tf.op_scope -> tf.compat.v1.op_scope and tf.variable_op_scope -> "
-            "tf.compat.v1.variable_op_scope: deprecated since r0.11, still there in TF 2 "
-            "(each call logs a deprecation warning)",
+            (
+                "tf.op_scope -> tf.compat.v1.op_scope and tf.variable_op_scope -> "
+                "tf.compat.v1.variable_op_scope: deprecated since r0.11, still there in TF 2 "
+                "(each call logs a deprecation warning)"
+            ),
             GET_VARIABLE,
         ),
         sources=THREAD,
@@ -330,9 +337,7 @@ EXAMPLES = (
         code=MY_SCOPE_VARIABLE,
         claims=(
             Claim("v1.name", "my_scope/var1:0", "print"),
-            Claim(
-                "v2.name", "my_scope/var2:0", "print", NOT_IN_ONE_PROGRAM, "fresh graph only"
-            ),
+            Claim("v2.name", "my_scope/var2:0", "print", NOT_IN_ONE_PROGRAM, "fresh graph only"),
             Claim("a.name", "my_scope/Add:0", "print", NOT_IN_ONE_PROGRAM, "fresh graph only"),
         ),
         ported=(VARIABLE_SCOPE, GET_VARIABLE),
@@ -381,14 +386,20 @@ EXAMPLES = (
             ),
         ),
         ported=(
-            "print statements -> print() calls: the answer is Python 2 code (a SyntaxError "
-            "in Python 3)",
+            (
+                "print statements -> print() calls: the answer is Python 2 code (a SyntaxError "
+                "in Python 3)"
+            ),
             GET_VARIABLE,
             VARIABLE_SCOPE + "; tf.name_scope kept",
-            "tf.Session -> tf.compat.v1.Session, tf.global_variables_initializer and "
-            "tf.summary.FileWriter -> tf.compat.v1.*",
-            "the event file goes to a temporary directory instead of ./logs, so a run leaves "
-            "nothing behind",
+            (
+                "tf.Session -> tf.compat.v1.Session, tf.global_variables_initializer and "
+                "tf.summary.FileWriter -> tf.compat.v1.*"
+            ),
+            (
+                "the event file goes to a temporary directory instead of ./logs, so a run leaves "
+                "nothing behind"
+            ),
         ),
         sources=(KO,),
         note=(
