@@ -12,6 +12,8 @@ with a :class:`Check` (actual value, holds or not) per claim.
     >>> sources.show("001")                  # doctest: +SKIP
 """
 
+from __future__ import annotations
+
 from .catalog import all_sources, example, examples_of, find, source
 from .model import Check, Claim, Example, Result, Source
 
@@ -52,11 +54,12 @@ def view(name: str):
     return SideBySide(heading, [e.run() for e in chosen])
 
 
-def summary():
-    """Run every example and return the table of every claim with its verdict."""
+def summary(name: str | None = None):
+    """Run every example (or those of one source or example) and tabulate every claim."""
     from .sidebyside import ClaimsTable
 
-    return ClaimsTable([e.run() for e in examples()])
+    chosen = examples() if name is None else find(name)[1]
+    return ClaimsTable([e.run() for e in chosen])
 
 
 def show(name: str) -> None:
