@@ -138,7 +138,8 @@ EXPECTED = [
     (
         "blog-reuse-before-create",
         'tf.compat.v1.get_variable("var_1", shape=[1])',
-        "ValueErrorL Variable cltdevelop/v1 doesnot exist, or was not created with tf.get_variable()",
+        "ValueErrorL Variable cltdevelop/v1 doesnot exist, "
+        "or was not created with tf.get_variable()",
         FAILS,
     ),
     # blog-auto-reuse-before-create

@@ -67,15 +67,14 @@ def examples_of(name: str) -> list[Example]:
 
 
 def find(name: str) -> tuple[str, list[Example]]:
-    """A heading and the examples for a source name or an example id."""
+    """A heading ("" for one example) and the examples for a source name or an example id."""
     try:
         found = source(name)
     except KeyError:
         pass
     else:
         return f"{found.file} ({found.language}): {found.title}", examples_of(found.file)
-    one = example(name)
-    return f"{one.id}: {one.title}", [one]
+    return "", [example(name)]  # the example's own heading says it all
 
 
 def _choices() -> str:

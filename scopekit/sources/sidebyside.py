@@ -105,11 +105,13 @@ STYLE = """
 .sk-sources h3{font-size:15px;margin:14px 0 2px}
 .sk-sources .sk-meta{color:#555;margin:0 0 6px}
 .sk-sources .sk-side{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:16px}
-.sk-sources pre{background:#f6f6f6;padding:6px 8px;margin:4px 0;white-space:pre-wrap}
-.sk-sources table{border-collapse:collapse;margin:4px 0}
-.sk-sources td,.sk-sources th{border-bottom:1px solid #ddd;padding:2px 6px;text-align:left;
-vertical-align:top}
-.sk-sources td pre{background:none;padding:0;margin:0}
+.sk-sources .sk-side > div{overflow-x:auto}
+.sk-sources pre{font-family:ui-monospace,monospace;background:#f6f6f6;padding:6px 8px;
+margin:4px 0;white-space:pre-wrap;word-break:normal;overflow-wrap:anywhere}
+.sk-sources table.sk-claims{border-collapse:collapse;margin:4px 0;table-layout:auto}
+.sk-sources table.sk-claims td,.sk-sources table.sk-claims th{border-bottom:1px solid #ddd;
+padding:2px 6px;text-align:left !important;vertical-align:top}
+.sk-sources table.sk-claims td pre{background:none;padding:0;margin:0}
 .sk-sources .sk-holds{color:#176b2c;font-weight:600}
 .sk-sources .sk-fails{color:#a11;font-weight:600}
 .sk-sources .sk-why{color:#444;font-size:12px}
@@ -148,7 +150,7 @@ def result_html(result: Result) -> str:
             f"<td>{_pre(claim.claimed)}</td><td>{_pre(actual)}</td>"
             f"<td><span class='{css}'>{escape(check.verdict)}</span>{why}</td></tr>"
         )
-    left.append("<b>Claims</b><table>" + "".join(rows) + "</table>")
+    left.append("<b>Claims</b><table class='sk-claims'>" + "".join(rows) + "</table>")
     if result.stdout:
         left += ["<b>Printed</b>", _pre(result.stdout.rstrip("\n"))]
     if result.logged:
@@ -188,16 +190,17 @@ class SideBySide:
         )
 
     def to_text(self) -> str:
-        out = [self.heading, self.counts()]
+        out = [self.heading, self.counts()] if self.heading else [self.counts()]
         for result in self.results:
             out += ["", result_text(result)]
         return "\n".join(out)
 
     def to_html(self) -> str:
         body = "".join(result_html(result) for result in self.results)
+        heading = f"<b>{escape(self.heading)}</b><br>" if self.heading else ""
         return (
             f"<div class='sk-sources'><style>{STYLE}</style>"
-            f"<p><b>{escape(self.heading)}</b><br>{escape(self.counts())}</p>{body}</div>"
+            f"<p>{heading}{escape(self.counts())}</p>{body}</div>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -309,7 +312,7 @@ class ClaimsTable:
         counts = "<br>".join(escape(line) for line in self.counts_lines())
         return (
             f"<div class='sk-sources'><style>{STYLE}</style><p>{counts}</p>"
-            f"<table>{head}{''.join(body)}</table></div>"
+            f"<table class='sk-claims'>{head}{''.join(body)}</table></div>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
