@@ -18,7 +18,8 @@ from typing import Any
 #   error      the error message the source shows for the code
 #   raises     the source says the code fails, without showing the message
 #   signature  a parameter list the source gives for <expression> (a TF function)
-STATED_AS = ("print", "assert", "comment", "error", "raises", "signature")
+#   prose      a rule stated in words only; ``means`` says what it predicts for <expression>
+STATED_AS = ("print", "assert", "comment", "error", "raises", "signature", "prose")
 
 # Why a claim can fail on the TensorFlow installed here.
 WHY_KINDS = {
@@ -55,6 +56,8 @@ class Claim:
         stated_as: how the source states it, one of STATED_AS.
         why: our note: why it does not hold here, or what to know although it holds.
         kind: when it is expected not to hold, one of WHY_KINDS.
+        means: for a ``prose`` claim, the value the sentence predicts for
+            <expression>, in our words (the sentence itself stays in ``claimed``).
     """
 
     expression: str
@@ -62,17 +65,20 @@ class Claim:
     stated_as: str = "comment"
     why: str = ""
     kind: str = ""
+    means: str = ""
 
     def __post_init__(self):
         if self.stated_as not in STATED_AS:
             raise ValueError(f"stated_as must be one of {STATED_AS}, not {self.stated_as!r}")
         if self.kind and self.kind not in WHY_KINDS:
             raise ValueError(f"kind must be one of {sorted(WHY_KINDS)}, not {self.kind!r}")
+        if (self.stated_as == "prose") != bool(self.means):
+            raise ValueError("a prose claim, and only a prose claim, says what it means")
 
     @property
     def expected_text(self) -> str:
         """The claimed value as text: a quoted literal loses its quotes."""
-        return literal_text(self.claimed)
+        return self.means if self.stated_as == "prose" else literal_text(self.claimed)
 
 
 @dataclass(frozen=True)

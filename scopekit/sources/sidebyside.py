@@ -81,6 +81,8 @@ def result_text(result: Result, with_capture: bool = True) -> str:
         claim = check.claim
         out.append(f"  {number}. {claim_label(claim)}")
         out += _value_lines("source says", claim.claimed)
+        if claim.means:
+            out += _value_lines("which means", claim.means)
         actual = (
             "(not reached: the code stopped before it)" if check.actual is None else check.actual
         )
@@ -122,6 +124,12 @@ def _pre(text: str) -> str:
     return f"<pre>{escape(text)}</pre>"
 
 
+def _means(claim: Claim) -> str:
+    if not claim.means:
+        return ""
+    return f"<div class='sk-why'>which means: <code>{escape(claim.means)}</code></div>"
+
+
 def result_html(result: Result) -> str:
     """One example as HTML: code and claims on the left, the capture's tree on the right."""
     example = result.example
@@ -147,7 +155,7 @@ def result_html(result: Result) -> str:
         why = f"<div class='sk-why'>{escape(claim.why)}</div>" if claim.why else ""
         rows.append(
             f"<tr><td><code>{escape(claim_label(claim))}</code></td>"
-            f"<td>{_pre(claim.claimed)}</td><td>{_pre(actual)}</td>"
+            f"<td>{_pre(claim.claimed)}{_means(claim)}</td><td>{_pre(actual)}</td>"
             f"<td><span class='{css}'>{escape(check.verdict)}</span>{why}</td></tr>"
         )
     left.append("<b>Claims</b><table class='sk-claims'>" + "".join(rows) + "</table>")
@@ -186,7 +194,9 @@ class SideBySide:
         held = sum(1 for c in checks if c.holds)
         return (
             f"{len(self.results)} example{'s' if len(self.results) != 1 else ''}, "
-            f"{len(checks)} claims: {held} hold, {len(checks) - held} do not"
+            f"{len(checks)} claim{'s' if len(checks) != 1 else ''}: "
+            f"{held} hold{'s' if held == 1 else ''}, {len(checks) - held} do"
+            f"{'es' if len(checks) - held == 1 else ''} not"
         )
 
     def to_text(self) -> str:
@@ -264,7 +274,7 @@ class ClaimsTable:
                         result.example.id,
                         _short_sources(result),
                         claim_label(check.claim),
-                        check.claim.claimed,
+                        _claimed_and_meaning(check.claim),
                         actual,
                         verdict_word(check),
                         check.claim.kind if not check.holds else "",
@@ -317,6 +327,12 @@ class ClaimsTable:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/plain": self.to_text(), "text/html": self.to_html()}
+
+
+def _claimed_and_meaning(claim: Claim) -> str:
+    if not claim.means:
+        return claim.claimed
+    return f"{claim.claimed}\nwhich means: {claim.means}"
 
 
 def _one_line(text: str) -> str:

@@ -125,6 +125,27 @@ print(v2.name)
 print(a.name)
 """
 
+CAPTURED_SCOPE = """\
+with tf.compat.v1.variable_scope("foo") as foo_scope:
+    pass
+with tf.name_scope("bar"):
+    with tf.compat.v1.variable_scope(foo_scope):  # the captured object, not "foo"
+        x = 1.0 + tf.compat.v1.get_variable("v", [1])
+"""
+CAPTURED_SCOPE_PORTED = (
+    "the answer states this rule in words only, quoting TensorFlow's old guide; the code is "
+    "scopekit's, in the style of the guide's examples it quotes",
+    VARIABLE_SCOPE,
+    GET_VARIABLE,
+    NAME_SCOPE_KEPT,
+)
+CAPTURED_SCOPE_WHY = (
+    "The old guide's rule no longer describes TensorFlow: entering a captured variable "
+    "scope opens a name scope named after it inside the current one, so the op gets "
+    "bar/foo/ instead of staying in bar/."
+)
+CAPTURED_SCOPE_MEANS = "bar/add"
+
 SHARING = """\
 with tf.name_scope("foo"):
     with tf.compat.v1.variable_scope("var_scope"):
@@ -407,6 +428,41 @@ EXAMPLES = (
             "from Python 2 (numpy 2 shows its int32 scalars as np.int32(5)), but the source "
             "claims nothing about it."
         ),
+    ),
+    Example(
+        id="so-captured-scope",
+        title="reopening a variable scope from its captured object",
+        code=CAPTURED_SCOPE,
+        claims=(
+            Claim(
+                "x.op.name",
+                "문자열 대신 캡처 된 객체를 사용하여 변수 범위를 열 때 ops의 현재 이름 범위를 "
+                "변경하지 않습니다.",
+                "prose",
+                CAPTURED_SCOPE_WHY,
+                "outdated",
+                means=CAPTURED_SCOPE_MEANS,
+            ),
+        ),
+        ported=CAPTURED_SCOPE_PORTED,
+        sources=(KO,),
+    ),
+    Example(
+        id="so-captured-scope-zh",
+        title="reopening a variable scope from its captured object, as translated",
+        code=CAPTURED_SCOPE,
+        claims=(
+            Claim(
+                "x.op.name",
+                "当使用捕获的对象而不是字符串打开变量作用域时,我们不改变操作的当前名称作用域。",
+                "prose",
+                CAPTURED_SCOPE_WHY,
+                "outdated",
+                means=CAPTURED_SCOPE_MEANS,
+            ),
+        ),
+        ported=CAPTURED_SCOPE_PORTED,
+        sources=(ZH,),
     ),
     Example(
         id="so-question-api",
