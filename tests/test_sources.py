@@ -395,7 +395,14 @@ def test_unknown_names_say_what_to_use():
 
 def _seed_dir():
     here = Path(__file__).resolve().parent.parent
-    for candidate in (os.environ.get("SCOPEKIT_SEEDS"), here.parent.parent / "shared" / "seeds"):
+    # The seeds sit beside the repository (/work/shared/seeds for /work/main and for a
+    # worktree in /work/wt/NAME); SCOPEKIT_SEEDS points elsewhere.
+    candidates = (
+        os.environ.get("SCOPEKIT_SEEDS"),
+        here.parent / "shared" / "seeds",
+        here.parent.parent / "shared" / "seeds",
+    )
+    for candidate in candidates:
         if candidate and Path(candidate, "001_c29cff149f045e48.txt").exists():
             return Path(candidate)
     return None
