@@ -6,7 +6,9 @@ that example and names the claim.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -423,3 +425,21 @@ def test_claimed_values_are_quoted_from_every_credited_source():
                     quoted = [line.strip() for line in claim.claimed.splitlines() if line.strip()]
                 for piece in quoted:
                     assert piece in text, f"{example.id}: {piece!r} is not in {file}"
+
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+@pytest.mark.parametrize("source", sources.all(), ids=lambda s: s.short)
+def test_each_source_has_a_notebook_showing_every_one_of_its_examples(source):
+    mine = []
+    for path in sorted(NOTEBOOKS.glob("0[1-5]-*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        if f'sources.source("{source.file}")' in code:
+            mine.append((path.name, code))
+    assert len(mine) == 1, f"{source.file} needs exactly one notebook, found {len(mine)}"
+    name, code = mine[0]
+    shown = re.findall(r'sources\.show\("([^"]+)"\)', code)
+    assert sorted(shown) == sorted(e.id for e in sources.examples_of(source.file)), name
+    assert f'sources.summary("{source.file}")' in code
