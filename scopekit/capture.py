@@ -90,11 +90,17 @@ class Capture:
         # Ops the graph already held: names asked for again get _1, _2 suffixes.
         self.ops_before = 0
         self._trees: dict = {}
+        self._notes = None
 
     @property
     def notes(self):
         """The surprising naming events, in words (see attribution.explain)."""
-        return explain(self.variables, self.scopes)
+        if self.closed and self._notes is not None:
+            return self._notes
+        notes = explain(self.variables, self.scopes)
+        if self.closed:
+            self._notes = notes
+        return notes
 
     def to_dict(self) -> dict:
         """A JSON-ready summary: records, notes and the error, no TF objects."""

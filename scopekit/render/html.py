@@ -23,6 +23,7 @@ from .words import (
 
 MAX_NODES = 400
 MAX_ROWS = 200
+MAX_NOTES = 100
 OPEN_DEPTH = 2
 MAX_DEPTH = 60  # deeper levels are counted, not drawn
 
@@ -151,7 +152,9 @@ def _rows_html(capture, max_rows: int) -> str:
     )
 
 
-def render_html(capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS) -> str:
+def render_html(
+    capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS, max_notes: int = MAX_NOTES
+) -> str:
     """The static HTML view of a capture."""
     parts = [f"<div class='scopekit-static'><style>{STYLE}</style>"]
     parts.append(f"<p><b>scopekit</b>: {escape(headline(capture))}</p>")
@@ -176,7 +179,9 @@ def render_html(capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS) -
     parts.append(_rows_html(capture, max_rows))
     notes = capture.notes
     if notes:
-        items = "".join(f"<li>{escape(n.message)}</li>" for n in notes)
+        items = "".join(f"<li>{escape(n.message)}</li>" for n in notes[:max_notes])
+        if len(notes) > max_notes:
+            items += f"<li class='sk-dim'>... {len(notes) - max_notes} more notes not shown</li>"
         parts.append(f"<h4>Notes</h4><ul class='sk-notes'>{items}</ul>")
     error = error_line(capture)
     if error:
