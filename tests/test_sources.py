@@ -254,7 +254,8 @@ def test_all_five_sources_are_covered():
     listed = sources.all()
     assert {s.file: s.language for s in listed} == SEED_FILES
     for source in listed:
-        assert sources.examples_of(source.file), f"{source.file} has no example"
+        assert source.examples, f"{source.file} has no example"
+        assert source.examples == sources.examples_of(source.short)
         assert source.title
 
 

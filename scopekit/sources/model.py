@@ -43,6 +43,13 @@ class Source:
         """The file's number, "000".."004", accepted wherever a name is."""
         return self.file.split("_", 1)[0]
 
+    @property
+    def examples(self) -> list[Example]:
+        """Every example this source shows, each once (shared ones included)."""
+        from .catalog import examples_of
+
+        return examples_of(self.file)
+
 
 @dataclass(frozen=True)
 class Claim:
