@@ -43,9 +43,9 @@ STYLE = """
 .scopekit-static .part-variable_scope{background:#fde7cf}
 .scopekit-static .part-both{background:linear-gradient(#dbe9fb 50%,#fde7cf 50%)}
 .scopekit-static .part-other{background:#eee}
-.scopekit-static table{border-collapse:collapse;margin-top:6px}
-.scopekit-static td,.scopekit-static th{border-bottom:1px solid #ddd;padding:2px 8px;
-  text-align:left}
+.scopekit-static table{border-collapse:collapse;margin:6px 0 0 0}
+.scopekit-static table td,.scopekit-static table th{border-bottom:1px solid #ddd;
+  padding:2px 8px;text-align:left}
 """
 
 _BADGE_CLASS = {
