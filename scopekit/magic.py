@@ -60,6 +60,26 @@ class ScopesMagics(Magics):
         action="store_true",
         help="Show only the plain-text view (the tree, the table and the notes).",
     )
+    @argument(
+        "--device",
+        choices=("auto", "cpu", "gpu"),
+        default=None,
+        help=(
+            "Place the cell's ops on this device (tf.device around the cell). auto: a GPU "
+            "when TensorFlow sees one, else the CPU (said in one line); gpu without a GPU "
+            "falls back to the CPU the same way. The tree shows each op's device."
+        ),
+    )
+    @argument(
+        "--run",
+        metavar="FETCHES",
+        help=(
+            "After the cell, run these ops or tensors (comma-separated graph names, or "
+            "names of Python variables holding them) in a tf.compat.v1.Session with "
+            "every variable initialized; show their values and where each op ran. "
+            "Implies --device auto unless --device is given."
+        ),
+    )
     @cell_magic
     def scopes(self, line, cell):
         """Run the cell and show which scope shaped every name it created.
@@ -67,6 +87,7 @@ class ScopesMagics(Magics):
         Usage::
 
             %%scopes [-o NAME] [--graph fresh|default] [--text]
+                     [--device auto|cpu|gpu] [--run FETCHES]
             with tf.compat.v1.name_scope('foo'):
                 with tf.compat.v1.variable_scope('bar'):
                     x = tf.compat.v1.get_variable('x', shape=())
@@ -82,6 +103,12 @@ class ScopesMagics(Magics):
         see your own traceback, the cell counts as failed, and what it made
         before the error is still shown (and stored with ``-o``).
 
+        ``--device`` places the cell's ops on a device and ``--run`` runs what you
+        name after the cell: you see the values, the device every op ran on, and
+        that device in the tree. Without a GPU, ``auto`` and ``gpu`` run on the CPU
+        and say so in one line; nothing fails. The same from Python:
+        ``scopekit.exercises.on_device`` and ``scopekit.exercises.run``.
+
         Examples::
 
             %%scopes -o cap
@@ -90,8 +117,14 @@ class ScopesMagics(Magics):
 
             %%scopes --graph default --text
             v = tf.Variable(1.0, name='v')   # v, then v_1, v_2 on each rerun
+
+            %%scopes --device auto --run y
+            x = tf.constant([1.0, 2.0], name='x')
+            y = tf.square(x, name='y')       # y = [1., 4.], and where it ran
         """
         args = parse_argstring(self.scopes, line)
+        from .exercises.running import CellRun, RunError
+
         try:
             tf = import_tensorflow()
         except ImportError as error:
@@ -104,8 +137,9 @@ class ScopesMagics(Magics):
         graph = tf.compat.v1.get_default_graph() if args.graph == "default" else None
         namespace = self.shell.user_ns
         result = None
+        cell_run = CellRun(args.device, args.run)
         try:
-            with capture(graph) as result:
+            with capture(graph) as result, cell_run.placed():
                 exec(body, namespace)
                 value = eval(last_expression, namespace) if last_expression else None
         except BaseException as error:
@@ -113,7 +147,14 @@ class ScopesMagics(Magics):
                 self._show(result, args)
             self._keep_user_traceback(error, filename)
             raise
+        try:
+            ran = cell_run.finish(result, namespace)
+        except RunError as error:
+            self._show(result, args)
+            raise UsageError(str(error)) from None
         self._show(result, args)
+        if ran is not None:
+            display(ran)
         return value
 
     def _compile(self, cell):

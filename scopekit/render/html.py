@@ -11,7 +11,15 @@ from typing import List
 
 from ..attribution import name_parts
 from ..tree import ScopeNode, build_tree
-from .words import PREFIX_WORDS, error_line, headline, node_badge, origin_rows, variable_summary
+from .words import (
+    PREFIX_WORDS,
+    device_label,
+    error_line,
+    headline,
+    node_badge,
+    origin_rows,
+    variable_summary,
+)
 
 MAX_NODES = 400
 MAX_ROWS = 200
@@ -63,6 +71,8 @@ def _summary(node: ScopeNode) -> str:
         icon, what = _ICONS["op"], escape(node.op.type)
     else:
         icon, what = _ICONS["scope"], ""
+    if device_label(node):
+        what = f"{what} {escape(device_label(node))}".strip()
     extra = f" <span class='sk-dim'>{what}</span>" if what else ""
     return f"{icon} {label}{_badges(node)}{extra}"
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import List
 
 from ..tree import ScopeNode
-from .words import error_line, headline, node_badge, origin_rows, variable_summary
+from .words import (
+    device_label,
+    error_line,
+    headline,
+    node_badge,
+    origin_rows,
+    variable_summary,
+)
 
 MAX_TREE_LINES = 150
 MAX_ROWS = 60
@@ -44,6 +51,8 @@ def _node_text(node: ScopeNode, label: str) -> str:
         parts.append(f"<- {variable_summary(node.variables)}")
     elif node.op is not None:
         parts.append(node.op.type)
+    if device_label(node):
+        parts.append(device_label(node))
     hidden = [c for c in node.children if c.internal_only]
     if hidden and (node.variables or node.op is not None):
         count = sum(c.op_count for c in hidden)

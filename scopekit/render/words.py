@@ -41,6 +41,15 @@ def maker(record) -> str:
     return record.type
 
 
+def device_label(node) -> str:
+    """'on CPU:0' when the node's op was placed on (or ran on) a device, else ''."""
+    device = getattr(node.op, "device", "") if node.op is not None else ""
+    if not device:
+        return ""
+    tail = device.rpartition("/")[2]
+    return "on " + (tail[len("device:") :] if tail.startswith("device:") else tail)
+
+
 def variable_summary(records) -> str:
     """One phrase for every call that returned the variable at a node."""
     first = records[0]
