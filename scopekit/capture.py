@@ -168,9 +168,7 @@ class _Recorder:
         for index, graph in enumerate(self.result.graphs):
             for op in graph.get_operations()[self.start_counts[index] :]:
                 name = op.name
-                ns, vs, internal = self.op_context.get(
-                    (index, name), (_prefix(name), "", False)
-                )
+                ns, vs, internal = self.op_context.get((index, name), (_prefix(name), "", False))
                 records.append(
                     OpRecord(
                         name=name,
@@ -277,7 +275,9 @@ class _Hooks:
             "get_variable": (vs_lib.VariableScope, "get_variable"),
             "variable_call": (variables.VariableMetaclass, "__call__"),
         }
-        originals = {key: (owner, attr, owner.__dict__[attr]) for key, (owner, attr) in targets.items()}
+        originals = {
+            key: (owner, attr, owner.__dict__[attr]) for key, (owner, attr) in targets.items()
+        }
         orig = {key: value[2] for key, value in originals.items()}
         executing_eagerly = _executing_eagerly_fn()
         varscope_key = vs_lib._VARSCOPESTORE_KEY

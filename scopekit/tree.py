@@ -40,6 +40,7 @@ class ScopeNode:
     op_count: int = 0  # ops in this subtree, this node included
     variable_count: int = 0  # distinct variables in this subtree
     internal_only: bool = False  # every op below is TF's own (initializers, reads)
+    opened_by_variable_scope: bool = False  # a name scope only a variable scope opened
 
     @property
     def is_series(self) -> bool:
@@ -110,9 +111,14 @@ def build_tree(
         node = builder.node(path)
         if scope.origin == "user" or scope.kind == "variable_scope":
             node.scope_kinds.add(scope.kind)
+            if scope.kind == "name_scope":
+                node.opened_by_variable_scope = False
         if scope.kind == "variable_scope" and scope.name_scope and view == "name":
             # The name scope a variable scope opens for its ops.
-            builder.node(scope.name_scope).scope_kinds.add("name_scope")
+            opened = builder.node(scope.name_scope)
+            if "name_scope" not in opened.scope_kinds:
+                opened.opened_by_variable_scope = True
+            opened.scope_kinds.add("name_scope")
         if scope.origin == "user" or not node.origin:
             node.origin = scope.origin
     for op in ops:

@@ -30,7 +30,8 @@ STYLE = """
 .scopekit-static ul{list-style:none;margin:0;padding-left:1.2em}
 .scopekit-static summary{cursor:pointer}
 .scopekit-static code{font-family:ui-monospace,monospace}
-.scopekit-static .sk-badge{font-size:11px;border-radius:3px;padding:0 4px;margin-left:4px;border:1px solid}
+.scopekit-static .sk-badge{font-size:11px;border-radius:3px;padding:0 4px;margin-left:4px;
+  border:1px solid}
 .scopekit-static .sk-ns{color:#1f5fa8;border-color:#1f5fa8}
 .scopekit-static .sk-vs{color:#9a4d00;border-color:#9a4d00}
 .scopekit-static .sk-lib{color:#777;border-color:#bbb}
@@ -40,10 +41,16 @@ STYLE = """
 .scopekit-static .part-both{background:linear-gradient(#dbe9fb 50%,#fde7cf 50%)}
 .scopekit-static .part-other{background:#eee}
 .scopekit-static table{border-collapse:collapse;margin-top:6px}
-.scopekit-static td,.scopekit-static th{border-bottom:1px solid #ddd;padding:2px 8px;text-align:left}
+.scopekit-static td,.scopekit-static th{border-bottom:1px solid #ddd;padding:2px 8px;
+  text-align:left}
 """
 
-_BADGE_CLASS = {"name scope": "sk-ns", "variable scope": "sk-vs", "library scope": "sk-lib"}
+_BADGE_CLASS = {
+    "name scope": "sk-ns",
+    "name scope of a variable scope": "sk-ns",
+    "variable scope": "sk-vs",
+    "library scope": "sk-lib",
+}
 _ICONS = {"variable": "\u25cf", "op": "\u25c6", "scope": "\u25b8"}
 
 
@@ -90,7 +97,9 @@ def _tree_html(root: ScopeNode, max_nodes: int) -> str:
             out.append(f"<li{dim}>{_summary(node)}</li>")
             return
         opened = depth < OPEN_DEPTH and not dim and not node.is_series
-        out.append(f"<li{dim}><details{' open' if opened else ''}><summary>{_summary(node)}</summary><ul>")
+        out.append(
+            f"<li{dim}><details{' open' if opened else ''}><summary>{_summary(node)}</summary><ul>"
+        )
         for child in node.children:
             visit(child, depth + 1)
         out.append("</ul></details></li>")
@@ -110,10 +119,8 @@ def _marked_name(name: str, ns: str, vs: str) -> str:
         if source == "own":
             pieces.append(escape(text))
         else:
-            pieces.append(
-                f"<span class='part-{source}' title='from {escape(PREFIX_WORDS.get(source, source))}'>"
-                f"{escape(text)}</span>"
-            )
+            title = escape(PREFIX_WORDS.get(source, source))
+            pieces.append(f"<span class='part-{source}' title='from {title}'>{escape(text)}</span>")
     return "<code>" + "".join(pieces) + "</code>"
 
 

@@ -40,8 +40,7 @@ def _node_text(node: ScopeNode, label: str) -> str:
     if node.is_series:
         parts[0] = label + "/"
         parts.append(
-            f"[series of {node.series_size}: {node.op_count} ops, "
-            f"{node.variable_count} variables]"
+            f"[series of {node.series_size}: {node.op_count} ops, {node.variable_count} variables]"
         )
         return "  ".join(parts)
     badge = node_badge(node)
@@ -108,7 +107,7 @@ def table_lines(rows, max_rows: int = MAX_ROWS) -> List[str]:
     ]
     widths = [min(max(len(row[i]) for row in table), 48) for i in range(len(header))]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in table
     ]
     if len(rows) > len(shown):
@@ -117,7 +116,10 @@ def table_lines(rows, max_rows: int = MAX_ROWS) -> List[str]:
 
 
 def render_text(
-    capture, max_tree_lines: int = MAX_TREE_LINES, max_rows: int = MAX_ROWS, max_notes: int = MAX_NOTES
+    capture,
+    max_tree_lines: int = MAX_TREE_LINES,
+    max_rows: int = MAX_ROWS,
+    max_notes: int = MAX_NOTES,
 ) -> str:
     """The whole text view of a capture."""
     out = [f"scopekit: {headline(capture)}"]

@@ -22,7 +22,12 @@ PREFIX_WORDS = {
 
 
 def node_badge(node) -> str:
-    """'name scope', 'variable scope + name scope', 'library scope', or ''."""
+    """'name scope', 'variable scope + name scope', 'library scope', or ''.
+
+    A name scope that only a variable scope opened (its ops go there) says so.
+    """
+    if node.scope_kinds == {"name_scope"} and node.opened_by_variable_scope:
+        return "name scope of a variable scope"
     if node.scope_kinds:
         order = [k for k in ("variable_scope", "name_scope") if k in node.scope_kinds]
         return " + ".join(SCOPE_LABELS[k] for k in order)
@@ -90,18 +95,22 @@ def origin_rows(capture, include_internal: bool = False) -> List[Row]:
     return rows
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def headline(capture) -> str:
-    """'2 variables, 15 ops, 2 scopes opened by the cell (fresh graph)'."""
+    """'1 variable (2 calls), 15 ops, 2 scopes opened by the cell (fresh graph)'."""
     user_scopes = sum(1 for s in capture.scopes if s.origin == "user")
     distinct = len({(v.graph, v.name) for v in capture.variables})
-    calls = len(capture.variables)
     graph = "fresh graph" if capture.graph_mode == "fresh" else "default graph"
     extra = len(capture.graphs) - 1
-    graphs = f", {extra} more graph{'s' if extra != 1 else ''} made in the cell" if extra else ""
+    if extra:
+        graph += f", {_count(extra, 'more graph')} made in the cell"
     return (
-        f"{distinct} variable{'s' if distinct != 1 else ''} ({calls} call{'s' if calls != 1 else ''}), "
-        f"{len(capture.ops)} op{'s' if len(capture.ops) != 1 else ''}, "
-        f"{user_scopes} scope{'s' if user_scopes != 1 else ''} opened by the cell ({graph}{graphs})"
+        f"{_count(distinct, 'variable')} ({_count(len(capture.variables), 'call')}), "
+        f"{_count(len(capture.ops), 'op')}, {_count(user_scopes, 'scope')} opened by the cell "
+        f"({graph})"
     )
 
 
