@@ -17,7 +17,12 @@ from ..capture import capture as new_capture
 from ..capture import import_tensorflow
 from ..render.words import PREFIX_WORDS
 from .checking import Exercise, register
-from .checkpoints import OLD_VALUES, checkpoint_keys, save_graph_variables
+from .checkpoints import (
+    OLD_VALUES,
+    checkpoint_keys,
+    quiet_checkpoint_logs,
+    save_graph_variables,
+)
 from .running import RunError, run
 
 # ---------------------------------------------------------------------------
@@ -34,7 +39,9 @@ def _stopped(capture, verdict, what_to_do: str) -> bool:
     """Report a cell that raised; True when the check cannot go on."""
     if capture.error is None:
         return False
-    verdict.bad(f"the cell still raises {_error_summary(capture)}. {what_to_do}")
+    summary = _error_summary(capture).rstrip()
+    end = "" if summary.endswith((".", "?", "!")) else "."
+    verdict.bad(f"the cell still raises {summary}{end} {what_to_do}")
     return True
 
 
@@ -80,17 +87,20 @@ def _check_predict_names(capture, verdict, predicted):
             verdict.bad(f"the cell made nothing called '{subject}': run the given cell unchanged.")
             continue
         guess = predicted.get(subject)
-        made_by = getattr(record, "creator", None) or "op"
+        creator = getattr(record, "creator", None)
+        kind = {"Variable": "a tf.Variable", "get_variable": "a get_variable variable"}.get(
+            creator
+        ) or (f"an op of type {record.type}")
         if guess is None or guess == "?":
-            verdict.bad(f"no prediction for '{subject}' yet (it is made by {made_by}).")
+            verdict.bad(f"no prediction for '{subject}' yet ({kind}).")
         elif guess == record.name:
             verdict.ok(f"'{subject}' is named '{record.name}'.")
         else:
             prefix = prefix_of(record.name)
             source = PREFIX_WORDS[record.prefix_from]
             verdict.bad(
-                f"you predicted '{guess}' for '{subject}'; look at its prefix: it is made by "
-                f"{made_by}, its prefix '{prefix}' comes from the {source} "
+                f"you predicted '{guess}' for '{subject}', {kind}; look at its prefix: "
+                f"'{prefix}' comes from the {source} "
                 f"(name scope '{record.name_scope}', variable scope '{record.variable_scope}')."
             )
 
@@ -210,10 +220,13 @@ def _check_reopened_scope(capture, verdict):
                 f"op '{short}' is named '{ops[0].name}': look at scope "
                 f"'{prefix_of(ops[0].name) or '(top level)'}'."
             )
+    # Every `with` that asked for my_scope, by name or by the re-entry name 'my_scope/'.
     entries = [
         s
         for s in capture.scopes
-        if s.origin == "user" and s.kind == "name_scope" and basename(s.name_scope) == "my_scope"
+        if s.origin == "user"
+        and s.kind == "name_scope"
+        and ((s.requested or "").rstrip("/") == "my_scope" or s.name_scope == "my_scope")
     ]
     reopened = sorted(
         {
@@ -232,7 +245,7 @@ def _check_reopened_scope(capture, verdict):
             "my_scope was entered only once: keep two separate `with` blocks, the second "
             "one re-entering the scope the first one opened."
         )
-    else:
+    elif not reopened:
         verdict.ok("the second `with` block re-entered my_scope.")
 
 
@@ -265,7 +278,7 @@ register(
 # 4. "Variable ... already exists, disallowed"
 
 
-def _check_already_exists(capture, verdict, output):
+def _check_already_exists(capture, verdict):
     advice = "Each call of dense() builds a new layer, so each needs its own variable scope."
     if capture.error is not None and "Trying to share" in str(capture.error):
         advice = "Reuse shares the first layer's kernel; these two layers need their own."
@@ -283,8 +296,13 @@ def _check_already_exists(capture, verdict, output):
     reused = [v.name for v in capture.variables if v.reused]
     if reused:
         verdict.bad(f"{_names(reused)} was reused: these layers must not share weights.")
+    # The second layer's product is the cell's last matmul: run it.
+    matmuls = [op.name for op in capture.ops if op.type == "MatMul" and not op.internal]
+    if not matmuls:
+        verdict.bad("the cell computes no matmul: keep h = dense(x, 4) and y = dense(h, 2).")
+        return
     try:
-        value = run(capture, [output], record_placement=False)[output.name]
+        value = next(iter(run(capture, matmuls[-1], record_placement=False).values.values()))
     except RunError as error:
         verdict.bad(f"running the output failed: {error}")
         return
@@ -317,7 +335,7 @@ register(
             "'dense_1' the next, like a name scope does."
         ),
         checker=_check_already_exists,
-        answers={"output": "the tensor y"},
+        answers={},
     )
 )
 
@@ -619,7 +637,8 @@ def _check_restore(capture, verdict, saver, checkpoint):
             )
             return
         try:
-            saver.restore(session, checkpoint)
+            with quiet_checkpoint_logs():
+                saver.restore(session, checkpoint)
         except (tf.errors.InvalidArgumentError, ValueError) as error:
             verdict.bad(
                 "restoring failed: a checkpoint value does not fit the variable it was given "

@@ -96,7 +96,7 @@ def get(exercise_id: str) -> Exercise:
         raise KeyError(f"No exercise {exercise_id!r}. The exercises are: {known}.") from None
 
 
-def check(exercise_id: str, capture, **answers) -> Verdict:
+def check(exercise_id: str, capture, **answers) -> None:
     """Check an exercise against the Capture of your cell (``%%scopes -o cap``).
 
     Prints a "Solved" line listing what is right, or raises
@@ -127,7 +127,6 @@ def check(exercise_id: str, capture, **answers) -> Verdict:
     if not verdict.solved:
         raise ExerciseNotSolved(exercise, verdict)
     print(verdict.success_text(exercise))
-    return verdict
 
 
 def hint(exercise_id: str) -> str:

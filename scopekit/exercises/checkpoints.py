@@ -6,6 +6,8 @@ caller gives (a temporary one in notebooks and tests), so no path is printed.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 from typing import Dict, Tuple
 
@@ -20,6 +22,22 @@ OLD_VALUES: Dict[str, np.ndarray] = {
 }
 
 
+@contextlib.contextmanager
+def quiet_checkpoint_logs():
+    """Silence TensorFlow's INFO lines ("Restoring parameters from <path>").
+
+    In Jupyter TensorFlow logs at INFO to stdout; those lines carry the temporary
+    checkpoint path, which must not land in a notebook's outputs.
+    """
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def write_old_checkpoint(directory: str) -> str:
     """Save the pre-refactor model (``encoder/dense/kernel`` and ``/bias``) in ``directory``.
 
@@ -32,7 +50,7 @@ def write_old_checkpoint(directory: str) -> str:
             for key, value in OLD_VALUES.items():
                 tf.compat.v1.get_variable(key.rpartition("/")[2], initializer=tf.constant(value))
         saver = tf.compat.v1.train.Saver()
-        with tf.compat.v1.Session(graph=graph) as session:
+        with tf.compat.v1.Session(graph=graph) as session, quiet_checkpoint_logs():
             session.run(tf.compat.v1.global_variables_initializer())
             return saver.save(session, os.path.join(directory, "old_model"))
 
@@ -58,6 +76,6 @@ def save_graph_variables(graph, directory: str) -> str:
     with graph.as_default():
         variables = tf.compat.v1.global_variables()
         saver = tf.compat.v1.train.Saver(variables)
-        with tf.compat.v1.Session(graph=graph) as session:
+        with tf.compat.v1.Session(graph=graph) as session, quiet_checkpoint_logs():
             session.run(tf.compat.v1.variables_initializer(variables))
             return saver.save(session, os.path.join(directory, "model"))

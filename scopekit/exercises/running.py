@@ -82,6 +82,10 @@ class RunResult:
         by_device: Dict[str, List[str]] = {}
         for op_name, device in self.placement.items():
             by_device.setdefault(short_device(device), []).append(op_name)
+        if not by_device:
+            lines.append(
+                "  none of the cell's ops: TensorFlow precomputed the result (constant folding)"
+            )
         for device, names in by_device.items():
             shown = ", ".join(names[:MAX_PLACEMENT_NAMES])
             more = (
