@@ -480,6 +480,22 @@ def test_aliases_bound_before_the_capture_are_seen(tf):
     assert [(v.name, v.creator) for v in cap.variables] == [("aliased/w", "get_variable")]
 
 
+def test_get_variable_name_taken_by_a_name_scope(tf):
+    # Found by the property tests: the name scope 'a' takes the graph name 'a', so
+    # get_variable('a') is stored under 'a' but its graph (and checkpoint) name is a_1.
+    with capture() as cap:
+        with tf.compat.v1.name_scope("a"):
+            v = tf.compat.v1.get_variable("a", shape=())
+        with tf.compat.v1.variable_scope("", reuse=True):
+            again = tf.compat.v1.get_variable("a", shape=())
+    assert v.name == "a_1:0" and again is v
+    assert [(r.name, r.requested, r.reused) for r in cap.variables] == [
+        ("a_1", "a", False),
+        ("a_1", "a", True),
+    ]
+    assert "'a' was renamed 'a_1' because the name was taken" in [n.message for n in cap.notes]
+
+
 def test_tf2_name_scope(tf):
     cap, out = _capture(tf, "tf2_name_scope_in_graph_mode")
     assert out["c"].name == "outer/inner/three:0"

@@ -149,3 +149,15 @@ def test_error_is_said_after_the_partial_tree():
         "The cell raised ZeroDivisionError: division by zero\n"
         "What it made before that is shown above."
     )
+
+
+def test_thousands_deep_nesting_renders_without_recursion_errors():
+    path = ""
+    ops = [op("/".join(f"s{i}" for i in range(3000)) + "/deepest", "Const")]  # deepest first
+    for i in range(3000):
+        path = f"{path}/s{i}" if path else f"s{i}"
+        ops.append(op(path + "/leaf", "Const"))  # a branch at every level
+    cap = hand_made(ops=ops)
+    text = cap.to_text()
+    assert "more nodes not shown" in text
+    assert "more nodes not shown" in cap.to_html()

@@ -10,11 +10,12 @@ from html import escape
 from typing import List
 
 from ..attribution import name_parts
-from ..tree import ScopeNode, build_tree
+from ..tree import ScopeNode
 from .words import (
     PREFIX_WORDS,
     device_label,
     error_line,
+    graph_line,
     headline,
     node_badge,
     origin_rows,
@@ -24,6 +25,7 @@ from .words import (
 MAX_NODES = 400
 MAX_ROWS = 200
 OPEN_DEPTH = 2
+MAX_DEPTH = 60  # deeper levels are counted, not drawn
 
 STYLE = """
 .scopekit-static{font-family:system-ui,sans-serif;font-size:13px;line-height:1.45}
@@ -89,7 +91,7 @@ def _tree_html(root: ScopeNode, max_nodes: int) -> str:
     out: List[str] = []
 
     def visit(node: ScopeNode, depth: int) -> None:
-        if budget[0] <= 0:
+        if budget[0] <= 0 or depth > MAX_DEPTH:
             return
         budget[0] -= 1
         dim = " class='sk-dim'" if node.internal_only or node_badge(node) == "library scope" else ""
@@ -125,11 +127,11 @@ def _marked_name(name: str, ns: str, vs: str) -> str:
 
 
 def _rows_html(capture, max_rows: int) -> str:
-    rows = origin_rows(capture)
+    rows, total = origin_rows(capture, max_rows)
     if not rows:
         return ""
     body = []
-    for row in rows[:max_rows]:
+    for row in rows:
         graph = f"[graph {row.graph}] " if row.graph else ""
         body.append(
             "<tr>"
@@ -141,8 +143,8 @@ def _rows_html(capture, max_rows: int) -> str:
             "</tr>"
         )
     more = ""
-    if len(rows) > max_rows:
-        more = f"<p class='sk-dim'>... {len(rows) - max_rows} more names not shown</p>"
+    if total > len(rows):
+        more = f"<p class='sk-dim'>... {total - len(rows)} more names not shown</p>"
     return (
         "<h4>Where each name came from</h4><table><tr><th>name</th><th>made by</th>"
         "<th>name scope</th><th>variable scope</th><th>prefix from</th></tr>"
@@ -156,6 +158,8 @@ def render_html(capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS) -
     """The static HTML view of a capture."""
     parts = [f"<div class='scopekit-static'><style>{STYLE}</style>"]
     parts.append(f"<p><b>scopekit</b>: {escape(headline(capture))}</p>")
+    if graph_line(capture):
+        parts.append(f"<p>{escape(graph_line(capture))}</p>")
     parts.append(
         "<p class='sk-legend'>"
         "<span class='sk-badge sk-ns'>name scope</span> "
@@ -166,7 +170,7 @@ def render_html(capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS) -
         "<span class='part-variable_scope'>from variable scope</span></p>"
     )
     for index in range(len(capture.graphs)):
-        root = build_tree(capture.ops, capture.variables, capture.scopes, graph=index)
+        root = capture.tree(graph=index)
         if index and not root.children:
             continue
         if index:

@@ -13,6 +13,7 @@ from ..tree import ScopeNode
 from .words import (
     device_label,
     error_line,
+    graph_line,
     headline,
     node_badge,
     origin_rows,
@@ -20,6 +21,7 @@ from .words import (
 )
 
 MAX_TREE_LINES = 150
+MAX_DEPTH = 60  # deeper levels are counted, not drawn (and never recurse too far)
 MAX_ROWS = 60
 MAX_NOTES = 40
 
@@ -70,6 +72,9 @@ def tree_lines(root: ScopeNode, max_lines: int = MAX_TREE_LINES) -> List[str]:
         while _collapsible(node) and not node_badge(node):
             node = node.children[0]
             label = f"{label}/{node.label}"
+        if depth > MAX_DEPTH:
+            total += sum(1 for _ in node.walk())
+            return
         total += 1
         if len(lines) < max_lines:
             lines.append("  " * depth + _node_text(node, label))
@@ -92,9 +97,9 @@ def _cell(value: str) -> str:
     return value if value else "-"
 
 
-def table_lines(rows, max_rows: int = MAX_ROWS) -> List[str]:
+def table_lines(rows, total: int) -> List[str]:
     header = ("name", "made by", "name scope", "variable scope", "prefix from")
-    shown = rows[:max_rows]
+    shown = rows
     table = [header] + [
         (
             (f"[graph {r.graph}] " if r.graph else "") + r.name,
@@ -110,8 +115,8 @@ def table_lines(rows, max_rows: int = MAX_ROWS) -> List[str]:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in table
     ]
-    if len(rows) > len(shown):
-        lines.append(f"... {len(rows) - len(shown)} more names not shown")
+    if total > len(shown):
+        lines.append(f"... {total - len(shown)} more names not shown")
     return lines
 
 
@@ -123,17 +128,19 @@ def render_text(
 ) -> str:
     """The whole text view of a capture."""
     out = [f"scopekit: {headline(capture)}"]
+    if graph_line(capture):
+        out.append(graph_line(capture))
     for index in range(len(capture.graphs)):
-        root = _graph_tree(capture, index)
+        root = capture.tree(graph=index)
         if not root.children and index:
             continue
         title = "Scope tree" if index == 0 else f"Scope tree of graph {index} (made in the cell)"
         out += ["", title]
         out += ["  " + line for line in tree_lines(root, max_tree_lines)] or ["  (nothing)"]
-    rows = origin_rows(capture)
+    rows, total = origin_rows(capture, max_rows)
     if rows:
         out += ["", "Where each name came from"]
-        out += ["  " + line for line in table_lines(rows, max_rows)]
+        out += ["  " + line for line in table_lines(rows, total)]
     notes = capture.notes
     if notes:
         out += ["", "Notes"]
@@ -144,9 +151,3 @@ def render_text(
     if error:
         out += ["", error]
     return "\n".join(out)
-
-
-def _graph_tree(capture, index: int) -> ScopeNode:
-    from ..tree import build_tree
-
-    return build_tree(capture.ops, capture.variables, capture.scopes, graph=index)

@@ -6,7 +6,7 @@ Plain strings, unescaped: each renderer escapes for its own medium.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List
+from typing import List, Optional, Tuple
 
 SCOPE_LABELS = {
     "name_scope": "name scope",
@@ -81,18 +81,34 @@ class Row:
     record: object
 
 
-def origin_rows(capture, include_internal: bool = False) -> List[Row]:
-    """Variables first (each call), then the ops the user asked for, in order."""
-    rows = [
-        Row(v.name, maker(v), v.name_scope, v.variable_scope, v.prefix_from, v.graph, "variable", v)
-        for v in capture.variables
-    ]
-    rows += [
-        Row(o.name, o.type, o.name_scope, o.variable_scope, o.prefix_from, o.graph, "op", o)
-        for o in capture.ops
-        if include_internal or not o.internal
-    ]
-    return rows
+def origin_rows(capture, limit: Optional[int] = None) -> Tuple[List[Row], int]:
+    """Variables first (each call), then the ops the user asked for, in order.
+
+    Returns at most ``limit`` rows and the total, so views of huge captures stay
+    cheap and can say how many they left out.
+    """
+    ops = [o for o in capture.ops if not o.internal]
+    total = len(capture.variables) + len(ops)
+    rows: List[Row] = []
+    for v in capture.variables[:limit]:
+        rows.append(
+            Row(
+                v.name,
+                maker(v),
+                v.name_scope,
+                v.variable_scope,
+                v.prefix_from,
+                v.graph,
+                "variable",
+                v,
+            )
+        )
+    room = None if limit is None else max(limit - len(rows), 0)
+    for o in ops[:room]:
+        rows.append(
+            Row(o.name, o.type, o.name_scope, o.variable_scope, o.prefix_from, o.graph, "op", o)
+        )
+    return rows, total
 
 
 def _count(n: int, word: str) -> str:
@@ -111,6 +127,17 @@ def headline(capture) -> str:
         f"{_count(distinct, 'variable')} ({_count(len(capture.variables), 'call')}), "
         f"{_count(len(capture.ops), 'op')}, {_count(user_scopes, 'scope')} opened by the cell "
         f"({graph})"
+    )
+
+
+def graph_line(capture) -> str:
+    """Why names may grow _1, _2 suffixes: the graph was not empty."""
+    if not capture.ops_before:
+        return ""
+    return (
+        f"The graph already held {_count(capture.ops_before, 'op')} from before: a name "
+        "asked for again gets a _1, _2 ... suffix (--graph fresh gives the same names "
+        "on every run)."
     )
 
 
