@@ -87,10 +87,9 @@ def _check_predict_names(capture, verdict, predicted):
             verdict.bad(f"the cell made nothing called '{subject}': run the given cell unchanged.")
             continue
         guess = predicted.get(subject)
-        creator = getattr(record, "creator", None)
-        kind = {"Variable": "a tf.Variable", "get_variable": "a get_variable variable"}.get(
-            creator
-        ) or (f"an op of type {record.type}")
+        kinds = {"Variable": "a tf.Variable", "get_variable": "a get_variable variable"}
+        creator = getattr(record, "creator", None)  # OpRecords have none
+        kind = kinds[creator] if creator else f"an op of type {record.type}"
         if guess is None or guess == "?":
             verdict.bad(f"no prediction for '{subject}' yet ({kind}).")
         elif guess == record.name:
