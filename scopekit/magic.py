@@ -16,6 +16,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from IPython.display import display
 
 from .capture import capture, import_tensorflow
+from .exercises.running import CellRun, RunError
 
 
 class CellSyntaxError(Exception):
@@ -123,8 +124,6 @@ class ScopesMagics(Magics):
             y = tf.square(x, name='y')       # y = [1., 4.], and where it ran
         """
         args = parse_argstring(self.scopes, line)
-        from .exercises.running import CellRun, RunError
-
         try:
             tf = import_tensorflow()
         except ImportError as error:

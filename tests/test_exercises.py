@@ -5,6 +5,8 @@ write real checkpoints into temporary directories.
 """
 
 import logging
+import subprocess
+import sys
 
 import pytest
 
@@ -49,6 +51,12 @@ def passes(exercise_id, cap, capsys, **answers):
     out = capsys.readouterr().out
     assert out.startswith(f"Solved: {EXERCISES[exercise_id].title}")
     return out
+
+
+def test_importing_the_exercises_does_not_import_tensorflow():
+    code = "import sys, scopekit.exercises, scopekit.magic; print('tensorflow' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_catalog_has_eight_exercises_each_complete():
