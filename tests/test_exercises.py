@@ -254,6 +254,14 @@ def test_siamese(tf, capsys):
         left=ns["left"],
         right=ns["right"],
     )
+    cap, ns = build(tf, SIAMESE_GIVEN + SIAMESE_SOLUTION)
+    fails(
+        "siamese",
+        cap,
+        "right should be a tensor the cell built (got str)",
+        left=ns["left"],
+        right="tower_1/out",
+    )
     # Forgetting reuse=True: the second tower fails to build.
     cap, ns = build(tf, SIAMESE_GIVEN + SIAMESE_SOLUTION.replace(", reuse=True", ""))
     fails("siamese", cap, "Variable tower/kernel already exists", left=ns["left"], right=None)
@@ -347,6 +355,20 @@ def test_restore_checkpoint(tf, tmp_path, capsys, caplog):
         "not 'encoder/dense/kernel'",
         saver=ns["saver"],
         checkpoint=old,
+    )
+    fails(
+        "restore_checkpoint",
+        cap,
+        "saver should be a tf.compat.v1.train.Saver, not dict",
+        saver={},
+        checkpoint=old,
+    )
+    fails(
+        "restore_checkpoint",
+        cap,
+        "there is no checkpoint where `checkpoint` points",
+        saver=ns["saver"],
+        checkpoint=str(tmp_path / "missing"),
     )
     partial = "saver = tf.compat.v1.train.Saver({'encoder/dense/kernel': kernel})\n"
     cap, ns = build(tf, RESTORE_GIVEN + partial)

@@ -62,6 +62,17 @@ def _user_ops(capture, short_name: str) -> List:
     return [op for op in capture.ops if not op.internal and basename(op.name) == short_name]
 
 
+def _is_tensor_of(capture, value, what: str, verdict) -> bool:
+    """True if `value` is a tensor of the captured graph; else say what was expected."""
+    if getattr(value, "graph", None) is capture.graph and hasattr(value, "op"):
+        return True
+    verdict.bad(
+        f"{what} should be a tensor the cell built (got {type(value).__name__}); pass the "
+        "Python variable that holds it."
+    )
+    return False
+
+
 def _names(items) -> str:
     return ", ".join(f"'{name}'" for name in items) or "none"
 
@@ -456,6 +467,11 @@ def _check_siamese(capture, verdict, left, right):
             f"expected two reads of '{kernel.name}' (one per tower), found {_names(reads)}."
         )
     # Behaviour: same input, same output; change the kernel, both towers follow.
+    if not (
+        _is_tensor_of(capture, left, "left", verdict)
+        & _is_tensor_of(capture, right, "right", verdict)
+    ):
+        return
     graph = capture.graph
     variable = next(
         v
@@ -554,6 +570,8 @@ def _check_mlp_keys(capture, verdict, logits):
         verdict.bad(f"the checkpoint has a key '{key}' that is not in the list.{why}")
     for key in wrong_shape:
         verdict.bad(f"'{key}' has shape {keys[key]}, expected {MLP_KEYS[key]}.")
+    if not _is_tensor_of(capture, logits, "logits", verdict):
+        return
     unused = sorted(k for k in MLP_KEYS if k in keys and k not in _variables_feeding(logits))
     if unused:
         verdict.bad(f"logits are not computed from {_names(unused)}: wire every layer in.")
@@ -622,7 +640,17 @@ def _check_restore(capture, verdict, saver, checkpoint):
     tf = import_tensorflow()
     if _stopped(capture, verdict, "Fix the error first."):
         return
-    old_keys = checkpoint_keys(checkpoint)
+    if not isinstance(saver, tf.compat.v1.train.Saver):
+        verdict.bad(f"saver should be a tf.compat.v1.train.Saver, not {type(saver).__name__}.")
+        return
+    try:
+        old_keys = checkpoint_keys(checkpoint)
+    except (tf.errors.OpError, ValueError, TypeError):
+        verdict.bad(
+            "there is no checkpoint where `checkpoint` points: pass the path "
+            "exercises.write_old_checkpoint(...) returned."
+        )
+        return
     model = _distinct_variables(capture)
     with tf.compat.v1.Session(graph=capture.graph) as session:
         # Ask the Saver which keys it will read before restoring, so a missing key is
