@@ -23,7 +23,7 @@ from .checkpoints import (
     quiet_checkpoint_logs,
     save_graph_variables,
 )
-from .running import RunError, run
+from .running import RunError, run, session_config
 
 # ---------------------------------------------------------------------------
 # Small readers over a capture
@@ -482,7 +482,7 @@ def _check_siamese(capture, verdict, left, right):
     sample = np.arange(6, dtype=np.float32).reshape(2, 3)
     feed = {p: sample for p in placeholders}
     new_kernel = np.full(kernel.shape, 2.0, dtype=np.float32)
-    with tf.compat.v1.Session(graph=graph) as session:
+    with tf.compat.v1.Session(graph=graph, config=session_config()) as session:
         session.run(tf.compat.v1.variables_initializer([variable]))
         session.run(variable.initializer, {variable.initial_value: new_kernel})
         out_left, out_right = session.run([left, right], feed)
@@ -652,7 +652,7 @@ def _check_restore(capture, verdict, saver, checkpoint):
         )
         return
     model = _distinct_variables(capture)
-    with tf.compat.v1.Session(graph=capture.graph) as session:
+    with tf.compat.v1.Session(graph=capture.graph, config=session_config()) as session:
         # Ask the Saver which keys it will read before restoring, so a missing key is
         # reported in words (TensorFlow would also log a C++ warning into the cell).
         absent = [k for k in _saver_keys(saver, capture.graph, session) if k not in old_keys]

@@ -14,6 +14,7 @@ from typing import Dict, Tuple
 import numpy as np
 
 from ..capture import import_tensorflow
+from .running import session_config
 
 # What the model looked like before the refactor: its keys and the values saved.
 OLD_VALUES: Dict[str, np.ndarray] = {
@@ -50,7 +51,10 @@ def write_old_checkpoint(directory: str) -> str:
             for key, value in OLD_VALUES.items():
                 tf.compat.v1.get_variable(key.rpartition("/")[2], initializer=tf.constant(value))
         saver = tf.compat.v1.train.Saver()
-        with tf.compat.v1.Session(graph=graph) as session, quiet_checkpoint_logs():
+        with (
+            tf.compat.v1.Session(graph=graph, config=session_config()) as session,
+            quiet_checkpoint_logs(),
+        ):
             session.run(tf.compat.v1.global_variables_initializer())
             return saver.save(session, os.path.join(directory, "old_model"))
 
@@ -76,6 +80,9 @@ def save_graph_variables(graph, directory: str) -> str:
     with graph.as_default():
         variables = tf.compat.v1.global_variables()
         saver = tf.compat.v1.train.Saver(variables)
-        with tf.compat.v1.Session(graph=graph) as session, quiet_checkpoint_logs():
+        with (
+            tf.compat.v1.Session(graph=graph, config=session_config()) as session,
+            quiet_checkpoint_logs(),
+        ):
             session.run(tf.compat.v1.variables_initializer(variables))
             return saver.save(session, os.path.join(directory, "model"))

@@ -145,7 +145,12 @@ def _resolve(graph, fetch, namespace):
     return name, element
 
 
-def _session_config(choice: Optional[DeviceChoice]):
+def session_config(choice: Optional[DeviceChoice] = None):
+    """Session options every exercise run uses.
+
+    Soft placement lets an op without a kernel for the requested device (a GPU) run
+    on the CPU instead of failing; memory growth keeps one run from taking a whole GPU.
+    """
     tf = import_tensorflow()
     config = tf.compat.v1.ConfigProto(allow_soft_placement=True)
     config.gpu_options.allow_growth = True
@@ -196,7 +201,7 @@ def run(
     variables = graph.get_collection(
         tf.compat.v1.GraphKeys.GLOBAL_VARIABLES
     ) + graph.get_collection(tf.compat.v1.GraphKeys.LOCAL_VARIABLES)
-    with tf.compat.v1.Session(graph=graph, config=_session_config(choice)) as session:
+    with tf.compat.v1.Session(graph=graph, config=session_config(choice)) as session:
         try:
             for variable in variables:  # creation order: later initializers may read earlier ones
                 session.run(variable.initializer)
