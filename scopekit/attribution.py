@@ -80,7 +80,7 @@ def name_parts(name: str, name_scope: str, variable_scope: str) -> List[Tuple[st
     return parts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """A surprising naming event, said in words.
 

@@ -19,7 +19,7 @@ SERIES_MIN = 5
 _NUMBERED = re.compile(r"^(.*?)_(\d+)$")
 
 
-@dataclass
+@dataclass(slots=True)
 class ScopeNode:
     """One node of the scope tree.
 

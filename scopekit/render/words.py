@@ -67,7 +67,7 @@ def variable_summary(records) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One line of the 'where each name came from' table."""
 
