@@ -379,3 +379,45 @@ def test_restore_checkpoint(tf, tmp_path, capsys, caplog):
         saver=ns["saver"],
         checkpoint=old,
     )
+
+
+# Other right answers pass too: the checks judge what the graph is, not how it was written.
+OTHER_SIAMESE = {
+    "reuse_variables": """
+with tf.compat.v1.variable_scope('shared') as scope:
+    left = tower(left_in)
+    scope.reuse_variables()
+    right = tower(right_in)
+""",
+    "auto_reuse": """
+for side in ('left', 'right'):
+    with tf.compat.v1.variable_scope('tower', reuse=tf.compat.v1.AUTO_REUSE):
+        globals()[side] = tower(globals()[side + '_in'])
+""",
+}
+
+
+@pytest.mark.parametrize("variant", sorted(OTHER_SIAMESE))
+def test_siamese_other_right_answers(tf, capsys, variant):
+    cap, ns = build(tf, SIAMESE_GIVEN + OTHER_SIAMESE[variant])
+    passes("siamese", cap, capsys, left=ns["left"], right=ns["right"])
+
+
+def test_reopened_scope_by_its_full_name(tf, capsys):
+    code = REOPEN_SOLUTION.replace("name_scope(scope)", "name_scope('my_scope/')")
+    cap, _ = build(tf, code)
+    passes("reopened_scope", cap, capsys)
+
+
+def test_mlp_with_a_loop_over_layer_names(tf, capsys):
+    loop = """
+h = x
+with tf.compat.v1.variable_scope('mlp'):
+    for name, units, act in [('hidden1', 8, tf.nn.relu), ('hidden2', 8, tf.nn.relu),
+                             ('logits', 3, None)]:
+        with tf.compat.v1.variable_scope(name):
+            h = dense(h, units, act)
+logits = h
+"""
+    cap, ns = build(tf, MLP_GIVEN + loop)
+    passes("mlp_keys", cap, capsys, logits=ns["logits"])
