@@ -15,9 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import playwright.sync_api as playwright
 import pytest
-
-playwright = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
 STUDENT = Path(__file__).resolve().parent.parent / "notebooks" / "07-exercises.ipynb"
