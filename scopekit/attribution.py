@@ -38,13 +38,20 @@ def prefix_from(name: str, name_scope: str, variable_scope: str) -> str:
     return "other"
 
 
-def _strip_suffix_path(path: str, suffix: str) -> str:
-    """``path`` without the trailing path ``suffix`` ('foo/bar' - 'bar' = 'foo')."""
-    if suffix and path == suffix:
+def _ignored_part(name_scope: str, variable_scope: str) -> str:
+    """The part of the name scope the variable scope does not account for.
+
+    'foo/bar' around variable scope 'bar' -> 'foo'; 'bar/compute' inside
+    variable scope 'bar' -> 'compute'; unrelated scopes -> the whole name scope.
+    """
+    vs = variable_scope
+    if vs and name_scope == vs:
         return ""
-    if suffix and path.endswith("/" + suffix):
-        return path[: -len(suffix) - 1]
-    return path
+    if vs and name_scope.startswith(vs + "/"):
+        return name_scope[len(vs) + 1 :]
+    if vs and name_scope.endswith("/" + vs):
+        return name_scope[: -len(vs) - 1]
+    return name_scope
 
 
 def name_parts(name: str, name_scope: str, variable_scope: str) -> List[Tuple[str, str]]:
@@ -84,7 +91,8 @@ def name_parts(name: str, name_scope: str, variable_scope: str) -> List[Tuple[st
 class Note:
     """A surprising naming event, said in words.
 
-    ``kind`` is one of ``ignored_name_scope``, ``reopened``, ``renamed``, ``reused``.
+    ``kind`` is one of ``ignored_name_scope``, ``reopened``, ``renamed``, ``reused``,
+    ``same_name`` (eager variables sharing one name).
     ``subject`` is the name the note is about.
     """
 
@@ -98,7 +106,7 @@ class Note:
 
 def _variable_notes(var) -> Iterable[Note]:
     if var.creator == "get_variable" and var.name_scope and var.name_scope != var.variable_scope:
-        ignored = _strip_suffix_path(var.name_scope, var.variable_scope)
+        ignored = _ignored_part(var.name_scope, var.variable_scope)
         if ignored and prefix_of(var.name) == var.variable_scope:
             where = (
                 f"variable scope '{var.variable_scope}'" if var.variable_scope else "the top level"
@@ -146,6 +154,22 @@ def _scope_notes(scope) -> Iterable[Note]:
         )
 
 
+def _same_name_notes(variables: Sequence) -> Iterable[Note]:
+    """Eager variables keep the name they ask for: two can share one name."""
+    counts: dict = {}
+    for var in variables:
+        if getattr(var, "kind", "") in ("eager", "keras") and not var.reused:
+            counts[(var.graph, var.name)] = counts.get((var.graph, var.name), 0) + 1
+    for (_, name), count in counts.items():
+        if count > 1:
+            yield Note(
+                "same_name",
+                name,
+                f"{count} variables are named {name}: eager variables are not made unique "
+                "(no _1 suffix), so a checkpoint by name cannot tell them apart",
+            )
+
+
 def explain(variables: Sequence, scopes: Sequence) -> List[Note]:
     """The notes a learner should read, in the order the events happened.
 
@@ -154,9 +178,11 @@ def explain(variables: Sequence, scopes: Sequence) -> List[Note]:
     """
     notes: List[Note] = []
     seen = set()
-    for note in [n for s in scopes for n in _scope_notes(s)] + [
-        n for v in variables for n in _variable_notes(v)
-    ]:
+    for note in (
+        [n for s in scopes for n in _scope_notes(s)]
+        + [n for v in variables for n in _variable_notes(v)]
+        + list(_same_name_notes(variables))
+    ):
         if note not in seen:
             seen.add(note)
             notes.append(note)

@@ -31,10 +31,11 @@ class ScopeNode:
 
     label: str
     path: str
-    scope_kinds: set = field(default_factory=set)
+    # Shared empty defaults, replaced when first filled: trees can have 100,000s of nodes.
+    scope_kinds: frozenset = frozenset()
     origin: str = ""
     op: Optional[object] = None
-    variables: List[object] = field(default_factory=list)
+    variables: Sequence = ()
     children: List["ScopeNode"] = field(default_factory=list)
     series_size: int = 0  # > 0 for a folded series node
     op_count: int = 0  # ops in this subtree, this node included
@@ -115,7 +116,7 @@ def build_tree(
             continue
         node = builder.node(path)
         if scope.origin == "user" or scope.kind == "variable_scope":
-            node.scope_kinds.add(scope.kind)
+            node.scope_kinds = node.scope_kinds | {scope.kind}
             if scope.kind == "name_scope":
                 node.opened_by_variable_scope = False
         if scope.kind == "variable_scope" and scope.name_scope and view == "name":
@@ -123,7 +124,7 @@ def build_tree(
             opened = builder.node(scope.name_scope)
             if "name_scope" not in opened.scope_kinds:
                 opened.opened_by_variable_scope = True
-            opened.scope_kinds.add("name_scope")
+            opened.scope_kinds = opened.scope_kinds | {"name_scope"}
         if scope.origin == "user" or not node.origin:
             node.origin = scope.origin
     for op in ops:
@@ -131,7 +132,8 @@ def build_tree(
             builder.node(_placement(op, view)).op = op
     for var in variables:
         if var.graph == graph:
-            builder.node(_placement(var, view)).variables.append(var)
+            node = builder.node(_placement(var, view))
+            node.variables = [*node.variables, var]
     _finish(builder.root)
     return builder.root
 
@@ -201,7 +203,7 @@ def _fold_series(children: List[ScopeNode], parent_path: str) -> List[ScopeNode]
                 variable_count=sum(m.variable_count for m in group),
                 internal_only=all(m.internal_only for m in group),
                 origin=group[0].origin,
-                scope_kinds=set().union(*(m.scope_kinds for m in group)),
+                scope_kinds=frozenset().union(*(m.scope_kinds for m in group)),
             )
         )
     return folded

@@ -62,6 +62,10 @@ def test_get_variable_ignoring_a_name_scope_is_said_in_words():
     assert [n.message for n in notes] == [
         "get_variable ignored name scope 'foo': bar/x follows variable scope 'bar'"
     ]
+    notes = explain([_var("bar/w", "w", ns="bar/compute", vs="bar")], [])
+    assert notes[0].message == (
+        "get_variable ignored name scope 'compute': bar/w follows variable scope 'bar'"
+    )
     notes = explain([_var("var1", "var1", ns="my_scope", vs="")], [])
     assert notes[0].message == (
         "get_variable ignored name scope 'my_scope': var1 follows the top level"

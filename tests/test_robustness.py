@@ -354,3 +354,32 @@ def test_a_200000_op_cell_completes_with_bounded_views(tf):
     assert len(html) < 400_000 and "series of 200" in html
     assert "layer_[0..199]/  [series of 200" in text
     assert time.perf_counter() - started < 600
+
+
+# -- hostile names ----------------------------------------------------------------
+
+
+def test_names_tensorflow_rejects_get_tensorflows_own_error(tf):
+    for bad in ("<script>alert(1)</script>", "a b", "-lead"):
+        with tf.Graph().as_default():
+            with pytest.raises(ValueError) as plain:
+                tf.constant(1.0, name=bad)
+        with pytest.raises(ValueError) as captured:
+            with capture():
+                tf.constant(1.0, name=bad)
+        assert str(captured.value) == str(plain.value)
+        assert not hooks_installed()
+
+
+def test_accepted_hostile_and_long_names_render_escaped_and_intact(tf):
+    angle = "in>out>script"  # graph names allow '>'
+    long = "n" * 1200
+    with capture() as cap:
+        with tf.compat.v1.variable_scope(angle):
+            tf.compat.v1.get_variable(long, [1])
+        tf.constant(1.0, name=angle + "/" + long + "_op")
+    text, html = cap.to_text(), cap.to_html()
+    assert f"{angle}/{long}" in text  # intact, not shortened
+    assert f"{angle}/{long}_op" in text
+    assert "in&gt;out&gt;script" in html and "in>out" not in html
+    assert long in html

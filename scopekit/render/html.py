@@ -16,6 +16,7 @@ from .words import (
     device_label,
     error_line,
     graph_line,
+    graph_title,
     headline,
     node_badge,
     origin_rows,
@@ -24,6 +25,7 @@ from .words import (
 
 MAX_NODES = 400
 MAX_ROWS = 200
+MAX_NOTES = 100
 OPEN_DEPTH = 2
 MAX_DEPTH = 60  # deeper levels are counted, not drawn
 
@@ -42,9 +44,9 @@ STYLE = """
 .scopekit-static .part-variable_scope{background:#fde7cf}
 .scopekit-static .part-both{background:linear-gradient(#dbe9fb 50%,#fde7cf 50%)}
 .scopekit-static .part-other{background:#eee}
-.scopekit-static table{border-collapse:collapse;margin-top:6px}
-.scopekit-static td,.scopekit-static th{border-bottom:1px solid #ddd;padding:2px 8px;
-  text-align:left}
+.scopekit-static table{border-collapse:collapse;margin:6px 0 0 0}
+.scopekit-static table td,.scopekit-static table th{border-bottom:1px solid #ddd;
+  padding:2px 8px;text-align:left}
 """
 
 _BADGE_CLASS = {
@@ -94,7 +96,9 @@ def _tree_html(root: ScopeNode, max_nodes: int) -> str:
         if budget[0] <= 0 or depth > MAX_DEPTH:
             return
         budget[0] -= 1
-        dim = " class='sk-dim'" if node.internal_only or node_badge(node) == "library scope" else ""
+        # A library scope holding variables (a Keras layer's) is worth showing open.
+        library = node_badge(node) == "library scope" and not node.variable_count
+        dim = " class='sk-dim'" if node.internal_only or library else ""
         if not node.children:
             out.append(f"<li{dim}>{_summary(node)}</li>")
             return
@@ -154,7 +158,9 @@ def _rows_html(capture, max_rows: int) -> str:
     )
 
 
-def render_html(capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS) -> str:
+def render_html(
+    capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS, max_notes: int = MAX_NOTES
+) -> str:
     """The static HTML view of a capture."""
     parts = [f"<div class='scopekit-static'><style>{STYLE}</style>"]
     parts.append(f"<p><b>scopekit</b>: {escape(headline(capture))}</p>")
@@ -173,13 +179,15 @@ def render_html(capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS) -
         root = capture.tree(graph=index)
         if index and not root.children:
             continue
-        if index:
-            parts.append(f"<h4>Graph {index} (made in the cell)</h4>")
+        if graph_title(capture, index):
+            parts.append(f"<h4>{escape(graph_title(capture, index))}</h4>")
         parts.append(_tree_html(root, max_nodes))
     parts.append(_rows_html(capture, max_rows))
     notes = capture.notes
     if notes:
-        items = "".join(f"<li>{escape(n.message)}</li>" for n in notes)
+        items = "".join(f"<li>{escape(n.message)}</li>" for n in notes[:max_notes])
+        if len(notes) > max_notes:
+            items += f"<li class='sk-dim'>... {len(notes) - max_notes} more notes not shown</li>"
         parts.append(f"<h4>Notes</h4><ul class='sk-notes'>{items}</ul>")
     error = error_line(capture)
     if error:
