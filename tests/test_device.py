@@ -178,6 +178,13 @@ def test_magic_bad_fetch_and_bad_device_say_what_to_do(shell, capsys):
     assert "invalid choice: 'tpu'" in "".join(capsys.readouterr())
 
 
+def test_magic_run_with_eager_says_why_not(shell, capsys):
+    result = run_cell(shell, "%%scopes --eager --run z9\nz9 = tf.constant(1.0)\n")
+    assert not result.success
+    assert "--run runs a graph in a Session" in "".join(capsys.readouterr())
+    assert "z9" not in shell.user_ns  # refused before the cell ran
+
+
 def test_magic_help_documents_the_options(shell):
     from scopekit.magic import ScopesMagics
 

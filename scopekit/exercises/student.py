@@ -13,7 +13,8 @@ and nbclient's ``raises-exception`` tag; cells tagged ``solutions-only`` are lef
 out. Everything else is copied as is.
 
 Run ``python -m scopekit.exercises.student SOLUTIONS STUDENT`` to write the
-student notebook (then execute it, e.g. ``jupyter nbconvert --execute --inplace``).
+student notebook, then execute both: ``jupyter nbconvert --to notebook --execute
+--inplace --ExecutePreprocessor.record_timing=False SOLUTIONS STUDENT``.
 """
 
 from __future__ import annotations

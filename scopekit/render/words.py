@@ -120,6 +120,7 @@ def _count(n: int, word: str) -> str:
 def headline(capture) -> str:
     """'1 variable (2 calls), 15 ops, 2 scopes opened by the cell (fresh graph)'."""
     user_scopes = sum(1 for s in capture.scopes if s.origin == "user")
+
     # Eager variables can share a name, so each new one counts (see attribution).
     def is_eager(v):
         return getattr(v, "kind", "") in ("eager", "keras")
