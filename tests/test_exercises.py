@@ -4,6 +4,7 @@ Cells run under the real capture, against real TensorFlow; the checkpoint exerci
 write real checkpoints into temporary directories.
 """
 
+import inspect
 import logging
 import subprocess
 import sys
@@ -69,6 +70,9 @@ def test_catalog_has_eight_exercises_each_complete():
         assert starter(exercise.id) == exercise.starter
         assert "check(" in describe(exercise.id)
         compile(exercise.starter, exercise.id, "exec")  # the starter is valid Python
+        # What check() asks for is exactly what the checker takes.
+        params = list(inspect.signature(exercise.checker).parameters)[2:]
+        assert params == list(exercise.answers), exercise.id
 
 
 def test_unknown_exercise_and_wrong_arguments_say_what_to_do(tf):

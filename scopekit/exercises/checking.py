@@ -8,7 +8,6 @@ and what is wrong in plain words; if anything is wrong, ``check`` raises
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Callable, Dict, List
 
@@ -147,9 +146,3 @@ def describe(exercise_id: str) -> str:
         f"{exercise.title} ({exercise.level})\n\n{exercise.statement}\n\n"
         f"Check it with: scopekit.exercises.check({exercise.id!r}, cap{args})"
     )
-
-
-def signature_of(checker: Callable) -> List[str]:
-    """The keyword answers a checker takes (used to keep ``answers`` honest in tests)."""
-    params = list(inspect.signature(checker).parameters.values())[2:]
-    return [p.name for p in params]
