@@ -93,8 +93,8 @@ class ScopesMagics(Magics):
         "--run",
         metavar="FETCHES",
         help=(
-            "After the cell, run these ops or tensors (comma-separated graph names, or "
-            "names of Python variables holding them) in a tf.compat.v1.Session with "
+            "After the cell, run these ops or tensors (comma-separated names of Python "
+            "variables holding them, or graph names) in a tf.compat.v1.Session with "
             "every variable initialized; show their values and where each op ran. "
             "Implies --device auto unless --device is given. Graph mode only."
         ),

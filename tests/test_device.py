@@ -161,6 +161,17 @@ def test_magic_run_alone_means_auto_and_python_names_work(shell, capsys, has_gpu
     assert ("GPU:0" if has_gpu else "CPU:0") in ran_line and ran_line.endswith("(asked: auto)")
 
 
+def test_magic_run_prefers_the_python_name_over_an_older_graph_name(shell, capsys):
+    cell = (
+        "%%scopes --text --graph default --device cpu --run v\n"
+        "v = tf.Variable(1.0, name='v') * 3.0\n"
+    )
+    for _ in range(2):  # the second run's graph still holds the first run's variable 'v'
+        assert run_cell(shell, cell).success
+        out = capsys.readouterr().out
+        assert "  v (mul" in out and ":0) = 3." in out
+
+
 def test_magic_without_the_options_places_nothing(shell, capsys):
     assert run_cell(shell, CELL.format(options="-o cap")).success
     assert all(op.device == "" for op in shell.user_ns["cap"].ops)

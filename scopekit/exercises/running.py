@@ -122,14 +122,17 @@ def _resolve(graph, fetch, namespace):
             )
         return fetch.name, fetch
     name = fetch.strip()
+    # A Python variable of the cell comes first: it is what the learner sees in the code
+    # (`v = tf.Variable(1.0, name='v') * 3.0`: --run v means the product, not the variable).
+    candidate = namespace.get(name) if namespace is not None and name.isidentifier() else None
+    if candidate is not None and getattr(candidate, "graph", None) is graph:
+        label = getattr(candidate, "name", name)
+        same = label == name or label.startswith(name + ":")  # y is y:0: say it once
+        return (label if same else f"{name} ({label})"), candidate
     try:
         element = graph.as_graph_element(name, allow_tensor=True, allow_operation=True)
     except (KeyError, ValueError):
         element = None
-        if namespace is not None and name.isidentifier() and name in namespace:
-            candidate = namespace[name]
-            if getattr(candidate, "graph", None) is graph:
-                return f"{name} ({candidate.name})", candidate
     if element is None:
         known = [op.name for op in graph.get_operations()][:12]
         raise RunError(
