@@ -32,6 +32,9 @@ exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
 # from its real folder, so links between notebooks would not resolve.
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE / "notebooks"
+# An exercise check's failure is words, not a traceback: Pygments' traceback lexer gives up
+# on it and Sphinx shows it as plain text, which is right. Nothing else is silenced.
+suppress_warnings = ["misc.highlighting_failure"]
 
 
 def _copy_course_notebooks() -> None:

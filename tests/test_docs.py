@@ -152,6 +152,9 @@ def test_api_reference_documents_the_public_api(site):
         "scopekit.ScopeRecord",
         "scopekit.VariableRecord.prefix_from",
         "scopekit.magic.ScopesMagics.scopes",
+        "scopekit.checkpoint.compare",
+        "scopekit.sources.show",
+        "scopekit.exercises.check",
     ):
         assert f'id="{anchor}"' in built, anchor
 
