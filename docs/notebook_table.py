@@ -41,7 +41,8 @@ def notebook_title(notebook: Path) -> str:
 def notebook_table(repo: Path = REPO) -> str:
     """A markdown table: one row per notebook, in file-name order."""
     rows = ["| Notebook | What it is | Open |", "| --- | --- | --- |"]
-    for notebook in sorted((repo / "notebooks").glob("*.ipynb")):
+    # By stem, as the docs sidebar lists them: 07-exercises before 07-exercises-solutions.
+    for notebook in sorted((repo / "notebooks").glob("*.ipynb"), key=lambda path: path.stem):
         path = f"notebooks/{notebook.name}"
         title = notebook_title(notebook).replace("|", "\\|")
         rows.append(f"| [{notebook.stem}]({path}) | {title} | [Binder]({binder_url(path)}) |")
