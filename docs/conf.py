@@ -58,6 +58,8 @@ nb_mime_priority_overrides = [
     ("html", "application/vnd.jupyter.widget-view+json", None),
     ("html", "application/vnd.jupyter.widget-state+json", None),
 ]
+# ...and so no page loads the widget manager from a CDN for widgets it never shows.
+nb_ipywidgets_js = {}
 myst_enable_extensions = ["colon_fence"]
 myst_heading_anchors = 3
 

@@ -127,6 +127,8 @@ def test_each_notebook_is_a_page_with_its_saved_static_trees(site, notebook):
     trees = sum(len(STATIC_TREE.findall(out)) for out in _saved_html_outputs(notebook))
     # The static tree of every %%scopes output is on the page (not a dead widget view).
     assert len(STATIC_TREE.findall(built)) >= trees
+    # Readable offline: no script fetched from another host (e.g. a widget manager CDN).
+    assert not re.search(r"<script[^>]*src=\"https?:", built)
 
 
 def test_guide_shows_what_scopes_prints_today(site):
