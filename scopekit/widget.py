@@ -246,8 +246,13 @@ class ScopeTreeWidget(anywidget.AnyWidget):
                 }
             )
             return {"title": node.label, "sections": sections}
-        for var in node.variables[:MAX_CALLS_SHOWN]:
-            sections.append(_variable_section(var, node.op))
+        calls = len(node.variables)
+        for number, var in enumerate(node.variables[:MAX_CALLS_SHOWN], start=1):
+            section = _variable_section(var, node.op)
+            if calls > 1:
+                reused = " (reused)" if var.reused else ""
+                section["heading"] = f"call {number} of {calls}: {section['heading']}{reused}"
+            sections.append(section)
         if len(node.variables) > MAX_CALLS_SHOWN:
             more = len(node.variables) - MAX_CALLS_SHOWN
             sections.append({"rows": [["more calls", f"{more} more calls not listed"]]})
