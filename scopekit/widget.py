@@ -183,6 +183,7 @@ class ScopeTreeWidget(anywidget.AnyWidget):
         return {
             "id": self._id(view, node),
             "page": page,
+            "page_size": PAGE,
             "total": len(node.children),
             "nodes": [self._payload(view, child) for child in children],
         }

@@ -208,9 +208,9 @@ def notebook(lab, browser):
         # Run every cell as "Run All" does (not awaited: waits below have timeouts).
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
         page.wait_for_selector(".sk-widget .sk-row", timeout=CELL_TIMEOUT_MS)
-        # The last cell (the hostile capture) is done when its widget shows too.
+        # The last cells (hostile names, a wide capture) are done when their widgets show.
         page.wait_for_function(
-            "() => document.querySelectorAll('.sk-widget').length >= 2", timeout=CELL_TIMEOUT_MS
+            "() => document.querySelectorAll('.sk-widget').length >= 3", timeout=CELL_TIMEOUT_MS
         )
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "setup-failure.png"), full_page=True)
@@ -350,6 +350,26 @@ def test_hostile_names_stay_text(notebook):
     assert notebook.evaluate("() => window.__scopekit_pwned") is None
     assert notebook.dialogs == []
     assert hostile.locator("img, script, b").count() == 0
+
+
+def test_wide_level_arrives_in_pages(notebook):
+    wide = notebook.locator(".sk-widget").nth(2)
+    wide.scroll_into_view_if_needed()
+    assert wide.locator(".sk-row:not(.sk-more)").count() == 200
+    assert wide.locator(".sk-more").inner_text() == "show more (250 not shown yet)"
+    # Search answers with the page that holds the match, past the one not loaded yet.
+    box = wide.locator(".sk-search")
+    box.fill("n444x")
+    box.press("Enter")
+    wide.locator(".sk-row.sk-selected", has_text="n444x").wait_for(timeout=10_000)
+    assert wide.locator(".sk-row:not(.sk-more)").count() == 250
+    assert wide.locator(".sk-more").inner_text() == "show more (200 not shown yet)"
+    wide.locator(".sk-more").click()
+    wide.locator(".sk-label", has_text="n399x").wait_for(timeout=10_000)
+    assert wide.locator(".sk-row:not(.sk-more)").count() == 450
+    assert wide.locator(".sk-more").count() == 0
+    labels = wide.locator(".sk-label").all_text_contents()
+    assert labels == [f"n{i}x" for i in range(450)]
 
 
 def test_readme_screenshot(notebook):

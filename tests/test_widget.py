@@ -250,6 +250,17 @@ def test_library_scopes_are_dimmed_and_closed(comms):
     assert lib["id"] not in initial["open"] and user["id"] in initial["open"]
 
 
+def test_graphs_made_in_the_cell_get_their_own_node(comms):
+    capture = hand_made(ops=[op("a/b"), OpRecord("c", "NoOp", "", "", "", "none", graph=1)])
+    capture.graphs = [None, None]
+    widget = ScopeTreeWidget(capture)
+    nodes = first_show(widget, comms)["initial"]["batches"][0]["nodes"]
+    assert [(n["label"], n["kind"]) for n in nodes] == [
+        ("a", "scope"),
+        ("graph 1 (made in the cell)", "graph"),
+    ]
+
+
 # ---------------------------------------------------------------------------
 # Search and the view toggle
 

@@ -130,6 +130,7 @@ function render({ model, el: host }) {
     const parent = nodes.get(batch.id);
     if (!parent) return; // an answer for a view that was replaced
     parent.total = batch.total;
+    parent.pageSize = batch.page_size;
     const ids = [];
     for (const data of batch.nodes) {
       const known = nodes.get(data.id);
@@ -257,7 +258,7 @@ function render({ model, el: host }) {
   function drawChildren(parentId, depth, out) {
     const parent = nodes.get(parentId);
     const total = parent.total || 0;
-    const pageSize = (parent.pages.get(0) || []).length || 1;
+    const pageSize = parent.pageSize || 1;
     const pages = Math.max(1, Math.ceil(total / pageSize));
     let shown = 0;
     for (let page = 0; page < pages; page++) {
