@@ -134,7 +134,8 @@ class ScopeTreeWidget(anywidget.AnyWidget):
     Synced state: ``view`` ("name" or "variable", the user's toggle), ``header``
     (headline, notes, error) and ``initial`` (the levels shown first). Everything
     else travels as custom messages: the view asks ``expand`` / ``search`` /
-    ``reveal`` and gets ``batches`` of children back.
+    ``reveal`` and gets ``batches`` of children back, and ``detail`` for the
+    selected node's detail pane.
     """
 
     _esm = STATIC / "scope_tree.js"
@@ -209,16 +210,7 @@ class ScopeTreeWidget(anywidget.AnyWidget):
 
     def _payload(self, view: str, node: ScopeNode) -> dict:
         badge = node_badge(node)
-        if node.is_series:
-            kind = "series"
-        elif node.variables:
-            kind = "variable"
-        elif node.op is not None:
-            kind = "op"
-        elif node.path.startswith("[graph "):
-            kind = "graph"
-        else:
-            kind = "scope"
+        kind = _kind(node)
         library = badge == "library scope"
         return {
             "id": self._id(view, node),
@@ -229,12 +221,13 @@ class ScopeTreeWidget(anywidget.AnyWidget):
             "dim": library or node.internal_only,
             "count": len(node.children),
             "summary": _summary(node, kind),
-            "detail": self._detail(node, kind),
         }
 
     # -- the detail pane -------------------------------------------------
 
-    def _detail(self, node: ScopeNode, kind: str) -> dict:
+    def detail(self, node: ScopeNode) -> dict:
+        """What the detail pane shows for ``node`` (sent when the user selects it)."""
+        kind = _kind(node)
         sections = []
         if kind == "series":
             first, last = node.children[0].label, node.children[-1].label
@@ -273,6 +266,11 @@ class ScopeTreeWidget(anywidget.AnyWidget):
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "expand":
             self._expand(content)
+        elif kind == "detail":
+            found = self._nodes.get(content.get("id"))
+            if found is not None:
+                detail = self.detail(found[1])
+                self.send({"type": "detail", "id": content["id"], "detail": detail})
         elif kind == "search":
             self._search(str(content.get("query", "")), int(content.get("index", 0)))
         elif kind == "reveal":
@@ -341,6 +339,19 @@ def _header(capture) -> dict:
         "more_notes": max(0, len(notes) - MAX_NOTES),
         "error": error_line(capture),
     }
+
+
+def _kind(node: ScopeNode) -> str:
+    """What the row is: series, variable, op, graph (made in the cell) or scope."""
+    if node.is_series:
+        return "series"
+    if node.variables:
+        return "variable"
+    if node.op is not None:
+        return "op"
+    if node.path.startswith("[graph "):
+        return "graph"
+    return "scope"
 
 
 def _display_name(node: ScopeNode) -> str:

@@ -296,6 +296,7 @@ def test_search_finds_an_unopened_name(notebook):
     widget.locator(".sk-found", has_text="match 1 of").wait_for(timeout=10_000)
     selected = widget.locator(".sk-row.sk-selected")
     assert selected.locator(".sk-label").inner_text() == "w"
+    widget.locator(".sk-detail .sk-title", has_text="layer_5/w").wait_for(timeout=10_000)
     assert widget.locator(".sk-detail .sk-title").inner_text() == "layer_5/w"
     notebook.screenshot(path=str(ARTIFACTS / "search.png"))
 
@@ -344,6 +345,7 @@ def test_hostile_names_stay_text(notebook):
     box.press("Enter")
     hostile.locator(".sk-found", has_text="match 1 of 1").wait_for(timeout=10_000)
     assert hostile.locator(".sk-row.sk-selected .sk-label").inner_text() == "script>"
+    hostile.locator(".sk-detail .sk-title").wait_for(timeout=10_000)
     assert "<b>Op</b>" in hostile.locator(".sk-detail").inner_text()
     notebook.screenshot(path=str(ARTIFACTS / "hostile.png"))
     # Nothing ran and nothing became markup: no flag, no dialog, no injected element.

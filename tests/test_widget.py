@@ -110,6 +110,15 @@ def demo(tf):
     return cap
 
 
+def detail_of(widget, comms, node_id) -> dict:
+    """The detail pane's content, asked for as the browser does when a node is selected."""
+    answers(widget, comms)
+    from_browser(widget, {"type": "detail", "id": node_id})
+    (answer,) = answers(widget, comms)
+    assert answer["type"] == "detail" and answer["id"] == node_id
+    return answer["detail"]
+
+
 def node_by_label(batch, label):
     return next(n for n in batch["nodes"] if n["label"] == label)
 
@@ -208,7 +217,9 @@ def test_node_kinds_badges_and_detail_of_bar_x(comms, demo):
     x = node_by_label(bar_batch, "x")
     assert x["kind"] == "variable" and x["name"] == "bar/x"
     assert x["summary"] == "get_variable('x') x2, reused 1x"
-    first, second = x["detail"]["sections"][:2]
+    assert "detail" not in x  # sent only when the node is selected
+    detail = detail_of(widget, comms, x["id"])
+    first, second = detail["sections"][:2]
     assert first["parts"] == [["bar/", "variable_scope"], ["x", "own"]]
     rows = dict(first["rows"])
     assert rows["creator"] == "get_variable('x')"
@@ -219,7 +230,7 @@ def test_node_kinds_badges_and_detail_of_bar_x(comms, demo):
     assert rows["op type"] == "VarHandleOp"
     assert (
         "get_variable ignored name scope 'foo': bar/x follows variable scope 'bar'"
-        in (x["detail"]["notes"])
+        in detail["notes"]
     )
 
 
@@ -229,7 +240,8 @@ def test_renamed_variable_says_requested_and_final(comms, tf):
         tf.Variable(2.0, name="v")
     widget = ScopeTreeWidget(cap)
     nodes = first_show(widget, comms)["initial"]["batches"][0]["nodes"]
-    renamed = dict(node_by_label({"nodes": nodes}, "v_1")["detail"]["sections"][0]["rows"])
+    v_1 = node_by_label({"nodes": nodes}, "v_1")
+    renamed = dict(detail_of(widget, comms, v_1["id"])["sections"][0]["rows"])
     assert renamed["renamed"] == "yes: asked for 'v', got 'v_1'"
     assert renamed["creator"] == "tf.Variable(name='v')"
 
@@ -336,7 +348,8 @@ def test_hostile_names_travel_as_plain_data(comms):
     assert outer["label"] == HOSTILE  # as data, not pre-escaped: the view inserts text
     leaf = initial["batches"][1]["nodes"][0]
     assert leaf["summary"] == "<script>alert(2)</script>"
-    assert leaf["detail"]["sections"][0]["parts"][0] == [f"{HOSTILE}/", "name_scope"]
+    parts = detail_of(widget, comms, leaf["id"])["sections"][0]["parts"]
+    assert parts[0] == [f"{HOSTILE}/", "name_scope"]
 
 
 def test_view_code_never_parses_strings_as_html():

@@ -177,10 +177,14 @@ function render({ model, el: host }) {
   }
 
   model.on("msg:custom", (message) => {
-    if (!message || message.type !== "batches") return;
+    if (!message) return;
     clearTimeout(waiting);
     status.textContent = "";
-    applyAnswer(message);
+    if (message.type === "batches") applyAnswer(message);
+    if (message.type === "detail" && nodes.has(message.id)) {
+      nodes.get(message.id).detail = message.detail;
+      if (selected === message.id) drawDetail();
+    }
   });
   model.on("change:initial", loadInitial);
   model.on("change:header", drawHeader);
@@ -201,6 +205,7 @@ function render({ model, el: host }) {
     selected = id;
     const node = nodes.get(id);
     selectedName = node ? node.data.name : null;
+    if (node && !node.detail) ask({ type: "detail", id });
     drawDetail();
     draw();
     if (scroll) {
@@ -298,7 +303,11 @@ function render({ model, el: host }) {
       detail.appendChild(el("div", "sk-hint", "Select a node (click, or arrow keys) to see where its name came from."));
       return;
     }
-    const info = node.data.detail;
+    const info = node.detail;
+    if (!info) {
+      detail.appendChild(el("div", "sk-hint", `${node.data.name}: loading...`));
+      return;
+    }
     detail.appendChild(el("div", "sk-title", info.title));
     for (const section of info.sections) {
       const part = el("section", "sk-section");
