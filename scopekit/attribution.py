@@ -38,13 +38,20 @@ def prefix_from(name: str, name_scope: str, variable_scope: str) -> str:
     return "other"
 
 
-def _strip_suffix_path(path: str, suffix: str) -> str:
-    """``path`` without the trailing path ``suffix`` ('foo/bar' - 'bar' = 'foo')."""
-    if suffix and path == suffix:
+def _ignored_part(name_scope: str, variable_scope: str) -> str:
+    """The part of the name scope the variable scope does not account for.
+
+    'foo/bar' around variable scope 'bar' -> 'foo'; 'bar/compute' inside
+    variable scope 'bar' -> 'compute'; unrelated scopes -> the whole name scope.
+    """
+    vs = variable_scope
+    if vs and name_scope == vs:
         return ""
-    if suffix and path.endswith("/" + suffix):
-        return path[: -len(suffix) - 1]
-    return path
+    if vs and name_scope.startswith(vs + "/"):
+        return name_scope[len(vs) + 1 :]
+    if vs and name_scope.endswith("/" + vs):
+        return name_scope[: -len(vs) - 1]
+    return name_scope
 
 
 def name_parts(name: str, name_scope: str, variable_scope: str) -> List[Tuple[str, str]]:
@@ -80,7 +87,7 @@ def name_parts(name: str, name_scope: str, variable_scope: str) -> List[Tuple[st
     return parts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """A surprising naming event, said in words.
 
@@ -98,7 +105,7 @@ class Note:
 
 def _variable_notes(var) -> Iterable[Note]:
     if var.creator == "get_variable" and var.name_scope and var.name_scope != var.variable_scope:
-        ignored = _strip_suffix_path(var.name_scope, var.variable_scope)
+        ignored = _ignored_part(var.name_scope, var.variable_scope)
         if ignored and prefix_of(var.name) == var.variable_scope:
             where = (
                 f"variable scope '{var.variable_scope}'" if var.variable_scope else "the top level"

@@ -24,6 +24,7 @@ import inspect
 import os
 import sys
 import threading
+from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
 from .attribution import explain, prefix_from
@@ -74,6 +75,7 @@ class Capture:
         scopes: one :class:`~scopekit.records.ScopeRecord` per scope entered.
         error: the exception the block raised, or None (it still propagates).
         graph_mode: ``"fresh"`` (a new graph) or ``"given"`` (a graph passed in).
+        ops_before: how many ops the graph held before the block.
     """
 
     def __init__(self, graph, graph_mode: str):
@@ -85,11 +87,20 @@ class Capture:
         self.scopes: List[ScopeRecord] = []
         self.error: Optional[BaseException] = None
         self.closed = False
+        # Ops the graph already held: names asked for again get _1, _2 suffixes.
+        self.ops_before = 0
+        self._trees: dict = {}
+        self._notes = None
 
     @property
     def notes(self):
         """The surprising naming events, in words (see attribution.explain)."""
-        return explain(self.variables, self.scopes)
+        if self.closed and self._notes is not None:
+            return self._notes
+        notes = explain(self.variables, self.scopes)
+        if self.closed:
+            self._notes = notes
+        return notes
 
     def to_dict(self) -> dict:
         """A JSON-ready summary: records, notes and the error, no TF objects."""
@@ -103,11 +114,20 @@ class Capture:
             "error": None if self.error is None else _describe_error(self.error),
         }
 
-    def tree(self, view: str = "name"):
-        """The scope tree (see scopekit.tree.build_tree)."""
+    def tree(self, view: str = "name", graph: int = 0):
+        """The scope tree of ``graphs[graph]`` (see scopekit.tree.build_tree).
+
+        Built once per view and graph after the block has ended.
+        """
         from .tree import build_tree
 
-        return build_tree(self.ops, self.variables, self.scopes, view=view)
+        key = (view, graph)
+        if key in self._trees:
+            return self._trees[key]
+        root = build_tree(self.ops, self.variables, self.scopes, view=view, graph=graph)
+        if self.closed:
+            self._trees[key] = root
+        return root
 
     def to_text(self, **limits) -> str:
         """Deterministic text: the tree, then where each name came from."""
@@ -154,18 +174,21 @@ class _Recorder:
         self.result = result
         self.lock = threading.Lock()
         self.start_counts: List[int] = [len(result.graph.get_operations())]
+        result.ops_before = self.start_counts[0]
+        self.indexes: Dict[int, int] = {id(result.graph): 0}
+        # Hooks append plain tuples (cheap, and list.append is atomic across
+        # threads); records are built once, when the block ends.
         # (graph index, op name) -> (name scope, variable scope, internal)
         self.op_context: Dict[Tuple[int, str], Tuple[str, str, bool]] = {}
+        # ScopeRecord fields in order, graph index last.
+        self.raw_scopes: List[tuple] = []
 
     def index_of(self, graph) -> int:
-        graphs = self.result.graphs
-        for i, g in enumerate(graphs):
-            if g is graph:
-                return i
-        return -1
+        return self.indexes.get(id(graph), -1)
 
     def adopt(self, graph) -> None:
         with self.lock:
+            self.indexes[id(graph)] = len(self.result.graphs)
             self.result.graphs.append(graph)
             self.start_counts.append(0)
 
@@ -175,9 +198,7 @@ class _Recorder:
         for index, graph in enumerate(self.result.graphs):
             for op in graph.get_operations()[self.start_counts[index] :]:
                 name = op.name
-                ns, vs, internal = self.op_context.get(
-                    (index, name), (_prefix(name), "", False)
-                )
+                ns, vs, internal = self.op_context.get((index, name), (_prefix(name), "", False))
                 records.append(
                     OpRecord(
                         name=name,
@@ -191,6 +212,7 @@ class _Recorder:
                     )
                 )
         self.result.ops = records
+        self.result.scopes = [ScopeRecord(*fields) for fields in self.raw_scopes]
         self.result.closed = True
 
 
@@ -284,7 +306,9 @@ class _Hooks:
             "get_variable": (vs_lib.VariableScope, "get_variable"),
             "variable_call": (variables.VariableMetaclass, "__call__"),
         }
-        originals = {key: (owner, attr, owner.__dict__[attr]) for key, (owner, attr) in targets.items()}
+        originals = {
+            key: (owner, attr, owner.__dict__[attr]) for key, (owner, attr) in targets.items()
+        }
         orig = {key: value[2] for key, value in originals.items()}
         executing_eagerly = _executing_eagerly_fn()
         varscope_key = vs_lib._VARSCOPESTORE_KEY
@@ -321,15 +345,16 @@ class _Hooks:
                 # A variable scope's own name scope belongs to the variable scope record.
                 if not state.entering_variable_scope and (self.name or origin == "user"):
                     scope = current_variable_scope(graph)
-                    record = ScopeRecord(
-                        kind="name_scope",
-                        requested=None if self.name is None else str(self.name),
-                        name_scope=after,
-                        variable_scope=scope.name if scope is not None else "",
-                        reuse=_reuse_label(scope.reuse) if scope is not None else False,
-                        origin=origin,
+                    hooks._record_scope(
+                        graph,
+                        "name_scope",
+                        None if self.name is None else str(self.name),
+                        after,
+                        scope.name if scope is not None else "",
+                        _reuse_label(scope.reuse) if scope is not None else False,
+                        origin,
+                        None,
                     )
-                    hooks._record_scope(graph, record)
                 return returned
 
             def __exit__(self, *exc_info):
@@ -370,16 +395,16 @@ class _Hooks:
             finally:
                 state.entering_variable_scope -= 1
             asked = scope_cm._name_or_scope
-            record = ScopeRecord(
-                kind="variable_scope",
-                requested=asked.name if isinstance(asked, vs_lib.VariableScope) else asked,
-                name_scope=graph._name_stack,
-                variable_scope=entered.name,
-                reuse=_reuse_label(entered.reuse),
-                origin=origin,
-                default_name=scope_cm._default_name,
+            hooks._record_scope(
+                graph,
+                "variable_scope",
+                asked.name if isinstance(asked, vs_lib.VariableScope) else asked,
+                graph._name_stack,
+                entered.name,
+                _reuse_label(entered.reuse),
+                origin,
+                scope_cm._default_name,
             )
-            hooks._record_scope(graph, record)
             return entered
 
         def get_variable(scope, var_store, name, *args, **kwargs):
@@ -434,11 +459,10 @@ class _Hooks:
 
     # -- recording -------------------------------------------------------
 
-    def _record_scope(self, graph, record: ScopeRecord) -> None:
+    def _record_scope(self, graph, *fields) -> None:
+        """Keep a scope entry's fields (ScopeRecord's order, graph index added)."""
         for recorder in self._watchers(graph):
-            index = recorder.index_of(graph)
-            with recorder.lock:
-                recorder.result.scopes.append(_with_graph(record, index))
+            recorder.raw_scopes.append((*fields, recorder.index_of(graph)))
 
     def _record_variable(self, graph, variable, requested, creator, reused, ns, vs) -> None:
         name = _strip_output_index(variable.name)
@@ -460,8 +484,7 @@ class _Hooks:
         )
         for recorder in self._watchers(graph):
             index = recorder.index_of(graph)
-            with recorder.lock:
-                recorder.result.variables.append(_with_graph(record, index))
+            recorder.result.variables.append(replace(record, graph=index) if index else record)
 
     def _record_op(self, graph, op, watchers, current_scopes) -> None:
         state = self._state()
@@ -482,14 +505,6 @@ class _Hooks:
                 ns = before
         for recorder in watchers:
             recorder.op_context[(recorder.index_of(graph), name)] = (ns, vs, internal)
-
-
-def _with_graph(record, index: int):
-    if index == 0:
-        return record
-    from dataclasses import replace
-
-    return replace(record, graph=index)
 
 
 def _strip_output_index(name: str) -> str:
@@ -575,13 +590,44 @@ def hooks_installed() -> bool:
 
 
 @contextlib.contextmanager
+def _default_graph(graph, fresh: bool):
+    """Make ``graph`` the default graph, in graph mode, for the block.
+
+    At the top level (no ``with g.as_default()`` open) the graph is put in place as
+    TensorFlow's global default graph rather than pushed on the graph stack, so a
+    cell may still call ``tf.compat.v1.reset_default_graph()`` as TF1 code often
+    does. A fresh graph is swapped out again afterwards, so the user's own default
+    graph is as it was; with ``--graph default`` whatever the cell leaves stays,
+    as it would without the magic.
+    """
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import ops
+
+    stack = ops._default_graph_stack
+    if stack.stack or not (fresh or graph is ops.get_default_graph()):
+        with graph.as_default():
+            yield
+        return
+    saved = stack._global_default_graph
+    if fresh:
+        stack._global_default_graph = graph
+    try:
+        with context.graph_mode():
+            yield
+    finally:
+        if fresh:
+            stack._global_default_graph = saved
+
+
+@contextlib.contextmanager
 def capture(graph=None):
     """Record every op, variable and scope the block creates.
 
     With ``graph=None`` the block runs in a fresh ``tf.Graph`` made the default
-    (graph mode, so TF1-style code runs although TF2 is eager by default). With a
-    graph, the block runs with that graph as the default and records into it.
-    Graphs the block makes itself (``with tf.Graph().as_default():``) are recorded
+    (graph mode, so TF1-style code runs although TF2 is eager by default), and the
+    previous default graph is back afterwards. With a graph, the block runs with
+    that graph as the default and records into it. Graphs the block makes itself
+    (``with tf.Graph().as_default():``, ``reset_default_graph()``) are recorded
     too, as ``Capture.graphs[1:]``.
 
     Yields a :class:`Capture`; its ``ops`` are filled in when the block ends. An
@@ -600,7 +646,7 @@ def capture(graph=None):
     recorder = _Recorder(result)
     _HOOKS.add(recorder)
     try:
-        with graph.as_default():
+        with _default_graph(graph, fresh=graph_mode == "fresh"):
             yield result
     except BaseException as error:
         result.error = error

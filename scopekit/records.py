@@ -16,7 +16,7 @@ from typing import Optional, Union
 PREFIX_SOURCES = ("none", "both", "name_scope", "variable_scope", "other")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpRecord:
     """One operation the graph gained while the capture was open."""
 
@@ -36,7 +36,7 @@ class OpRecord:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VariableRecord:
     """One ``tf.Variable(...)`` construction or ``get_variable(...)`` call."""
 
@@ -57,7 +57,7 @@ class VariableRecord:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScopeRecord:
     """One name scope or variable scope entered while the capture was open."""
 

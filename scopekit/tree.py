@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from .attribution import basename
 
@@ -19,7 +19,7 @@ SERIES_MIN = 5
 _NUMBERED = re.compile(r"^(.*?)_(\d+)$")
 
 
-@dataclass
+@dataclass(slots=True)
 class ScopeNode:
     """One node of the scope tree.
 
@@ -31,15 +31,17 @@ class ScopeNode:
 
     label: str
     path: str
-    scope_kinds: set = field(default_factory=set)
+    # Shared empty defaults, replaced when first filled: trees can have 100,000s of nodes.
+    scope_kinds: frozenset = frozenset()
     origin: str = ""
     op: Optional[object] = None
-    variables: List[object] = field(default_factory=list)
+    variables: Sequence = ()
     children: List["ScopeNode"] = field(default_factory=list)
     series_size: int = 0  # > 0 for a folded series node
     op_count: int = 0  # ops in this subtree, this node included
     variable_count: int = 0  # distinct variables in this subtree
     internal_only: bool = False  # every op below is TF's own (initializers, reads)
+    opened_by_variable_scope: bool = False  # a name scope only a variable scope opened
 
     @property
     def is_series(self) -> bool:
@@ -47,9 +49,11 @@ class ScopeNode:
 
     def walk(self) -> Iterator["ScopeNode"]:
         """This node and every node below it, depth first, in order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        pending = [self]
+        while pending:
+            node = pending.pop()
+            yield node
+            pending.extend(reversed(node.children))
 
     def find(self, path: str) -> Optional["ScopeNode"]:
         """The node with this full path, looking inside series too."""
@@ -63,20 +67,23 @@ class _Builder:
     def __init__(self):
         self.root = ScopeNode(label="", path="")
         self._index: Dict[str, ScopeNode] = {"": self.root}
-        self._children: Dict[str, Dict[str, ScopeNode]] = {"": {}}
 
     def node(self, path: str) -> ScopeNode:
+        """The node at ``path``, made with any missing ancestors (no recursion)."""
         found = self._index.get(path)
         if found is not None:
             return found
-        parent_path, _, label = path.rpartition("/")
-        parent = self.node(parent_path)
-        created = ScopeNode(label=label, path=path)
-        self._index[path] = created
-        self._children[path] = {}
-        self._children[parent_path][label] = created
-        parent.children.append(created)
-        return created
+        missing = []
+        while path not in self._index:
+            missing.append(path)
+            path = path.rpartition("/")[0]
+        parent = self._index[path]
+        for child_path in reversed(missing):
+            created = ScopeNode(label=child_path.rpartition("/")[2], path=child_path)
+            self._index[child_path] = created
+            parent.children.append(created)
+            parent = created
+        return parent
 
 
 def _placement(record, view: str) -> str:
@@ -109,10 +116,15 @@ def build_tree(
             continue
         node = builder.node(path)
         if scope.origin == "user" or scope.kind == "variable_scope":
-            node.scope_kinds.add(scope.kind)
+            node.scope_kinds = node.scope_kinds | {scope.kind}
+            if scope.kind == "name_scope":
+                node.opened_by_variable_scope = False
         if scope.kind == "variable_scope" and scope.name_scope and view == "name":
             # The name scope a variable scope opens for its ops.
-            builder.node(scope.name_scope).scope_kinds.add("name_scope")
+            opened = builder.node(scope.name_scope)
+            if "name_scope" not in opened.scope_kinds:
+                opened.opened_by_variable_scope = True
+            opened.scope_kinds = opened.scope_kinds | {"name_scope"}
         if scope.origin == "user" or not node.origin:
             node.origin = scope.origin
     for op in ops:
@@ -120,61 +132,78 @@ def build_tree(
             builder.node(_placement(op, view)).op = op
     for var in variables:
         if var.graph == graph:
-            builder.node(_placement(var, view)).variables.append(var)
+            node = builder.node(_placement(var, view))
+            node.variables = [*node.variables, var]
     _finish(builder.root)
     return builder.root
 
 
-def _finish(node: ScopeNode) -> None:
-    """Fill counts bottom-up, then fold numbered siblings into series."""
-    op_count = 1 if node.op is not None else 0
-    var_names = {v.name for v in node.variables}
-    internal_only = node.op is None or node.op.internal
-    for child in node.children:
-        _finish(child)
-        op_count += child.op_count
-        internal_only = internal_only and child.internal_only
-    node.op_count = op_count
-    node.variable_count = len(var_names) + sum(c.variable_count for c in node.children)
-    node.internal_only = internal_only and op_count > 0 and not node.variables
-    node.children = _fold_series(node.children, node.path)
+def _finish(root: ScopeNode) -> None:
+    """Fill counts bottom-up, then fold numbered siblings into series.
+
+    Iterative, so a scope nested thousands deep cannot hit Python's recursion limit.
+    """
+    order: List[ScopeNode] = []
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        order.append(node)
+        pending.extend(node.children)
+    for node in reversed(order):  # every child before its parent
+        op_count = 1 if node.op is not None else 0
+        internal_only = node.op is None or node.op.internal
+        variable_count = len({v.name for v in node.variables})
+        for child in node.children:
+            op_count += child.op_count
+            variable_count += child.variable_count
+            internal_only = internal_only and child.internal_only
+        node.op_count = op_count
+        node.variable_count = variable_count
+        node.internal_only = internal_only and op_count > 0 and not node.variables
+        node.children = _fold_series(node.children, node.path)
+
+
+def _series_key(label: str) -> Tuple[str, Optional[int]]:
+    match = _NUMBERED.match(label)
+    return (match.group(1), int(match.group(2))) if match else (label, None)
 
 
 def _fold_series(children: List[ScopeNode], parent_path: str) -> List[ScopeNode]:
-    groups: Dict[str, List[ScopeNode]] = {}
-    for child in children:
-        match = _NUMBERED.match(child.label)
-        base = match.group(1) if match else child.label
-        groups.setdefault(base, []).append(child)
+    keys = [_series_key(child.label) for child in children]
+    numbered: Dict[str, List[int]] = {}
+    for base, number in keys:
+        if number is not None:
+            numbered.setdefault(base, []).append(number)
+    folding = {base for base, numbers in numbered.items() if len(numbers) >= SERIES_MIN}
+    if not folding:
+        return children
+    members: Dict[str, List[ScopeNode]] = {base: [] for base in folding}
+    for child, (base, _) in zip(children, keys, strict=True):
+        if base in members:
+            members[base].append(child)
     folded: List[ScopeNode] = []
-    done = set()
-    for child in children:
-        match = _NUMBERED.match(child.label)
-        base = match.group(1) if match else child.label
-        members = groups[base]
-        numbered = [m for m in members if _NUMBERED.match(m.label)]
-        if len(numbered) < SERIES_MIN:
+    prefix = f"{parent_path}/" if parent_path else ""
+    for child, (base, _) in zip(children, keys, strict=True):
+        if base not in folding:
             folded.append(child)
             continue
-        if base in done:
-            continue
-        done.add(base)
-        numbers = sorted(int(_NUMBERED.match(m.label).group(2)) for m in numbered)
-        has_plain = any(m.label == base for m in members)
-        low = 0 if has_plain else numbers[0]
+        group = members.pop(base, None)
+        if group is None:
+            continue  # the series was placed at its first member
+        numbers = sorted(numbered[base])
+        low = 0 if len(group) > len(numbers) else numbers[0]
         label = f"{base}_[{low}..{numbers[-1]}]"
-        prefix = f"{parent_path}/" if parent_path else ""
         folded.append(
             ScopeNode(
                 label=label,
                 path=prefix + label,
-                children=members,
-                series_size=len(members),
-                op_count=sum(m.op_count for m in members),
-                variable_count=sum(m.variable_count for m in members),
-                internal_only=all(m.internal_only for m in members),
-                origin=members[0].origin,
-                scope_kinds=set().union(*(m.scope_kinds for m in members)),
+                children=group,
+                series_size=len(group),
+                op_count=sum(m.op_count for m in group),
+                variable_count=sum(m.variable_count for m in group),
+                internal_only=all(m.internal_only for m in group),
+                origin=group[0].origin,
+                scope_kinds=frozenset().union(*(m.scope_kinds for m in group)),
             )
         )
     return folded

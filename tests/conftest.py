@@ -23,6 +23,7 @@ def shell(tf):
 
     shell = InteractiveShell.instance(history_length=0)
     shell.run_cell("%load_ext scopekit", store_history=False)
+    shell.run_line_magic("colors", "nocolor")  # tracebacks as plain text, for asserting
     shell.user_ns["tf"] = tf
     yield shell
     shell.user_ns.pop("cap", None)

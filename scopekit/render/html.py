@@ -10,19 +10,30 @@ from html import escape
 from typing import List
 
 from ..attribution import name_parts
-from ..tree import ScopeNode, build_tree
-from .words import PREFIX_WORDS, error_line, headline, node_badge, origin_rows, variable_summary
+from ..tree import ScopeNode
+from .words import (
+    PREFIX_WORDS,
+    error_line,
+    graph_line,
+    headline,
+    node_badge,
+    origin_rows,
+    variable_summary,
+)
 
 MAX_NODES = 400
 MAX_ROWS = 200
+MAX_NOTES = 100
 OPEN_DEPTH = 2
+MAX_DEPTH = 60  # deeper levels are counted, not drawn
 
 STYLE = """
 .scopekit-static{font-family:system-ui,sans-serif;font-size:13px;line-height:1.45}
 .scopekit-static ul{list-style:none;margin:0;padding-left:1.2em}
 .scopekit-static summary{cursor:pointer}
 .scopekit-static code{font-family:ui-monospace,monospace}
-.scopekit-static .sk-badge{font-size:11px;border-radius:3px;padding:0 4px;margin-left:4px;border:1px solid}
+.scopekit-static .sk-badge{font-size:11px;border-radius:3px;padding:0 4px;margin-left:4px;
+  border:1px solid}
 .scopekit-static .sk-ns{color:#1f5fa8;border-color:#1f5fa8}
 .scopekit-static .sk-vs{color:#9a4d00;border-color:#9a4d00}
 .scopekit-static .sk-lib{color:#777;border-color:#bbb}
@@ -32,10 +43,16 @@ STYLE = """
 .scopekit-static .part-both{background:linear-gradient(#dbe9fb 50%,#fde7cf 50%)}
 .scopekit-static .part-other{background:#eee}
 .scopekit-static table{border-collapse:collapse;margin-top:6px}
-.scopekit-static td,.scopekit-static th{border-bottom:1px solid #ddd;padding:2px 8px;text-align:left}
+.scopekit-static td,.scopekit-static th{border-bottom:1px solid #ddd;padding:2px 8px;
+  text-align:left}
 """
 
-_BADGE_CLASS = {"name scope": "sk-ns", "variable scope": "sk-vs", "library scope": "sk-lib"}
+_BADGE_CLASS = {
+    "name scope": "sk-ns",
+    "name scope of a variable scope": "sk-ns",
+    "variable scope": "sk-vs",
+    "library scope": "sk-lib",
+}
 _ICONS = {"variable": "\u25cf", "op": "\u25c6", "scope": "\u25b8"}
 
 
@@ -72,7 +89,7 @@ def _tree_html(root: ScopeNode, max_nodes: int) -> str:
     out: List[str] = []
 
     def visit(node: ScopeNode, depth: int) -> None:
-        if budget[0] <= 0:
+        if budget[0] <= 0 or depth > MAX_DEPTH:
             return
         budget[0] -= 1
         dim = " class='sk-dim'" if node.internal_only or node_badge(node) == "library scope" else ""
@@ -80,7 +97,9 @@ def _tree_html(root: ScopeNode, max_nodes: int) -> str:
             out.append(f"<li{dim}>{_summary(node)}</li>")
             return
         opened = depth < OPEN_DEPTH and not dim and not node.is_series
-        out.append(f"<li{dim}><details{' open' if opened else ''}><summary>{_summary(node)}</summary><ul>")
+        out.append(
+            f"<li{dim}><details{' open' if opened else ''}><summary>{_summary(node)}</summary><ul>"
+        )
         for child in node.children:
             visit(child, depth + 1)
         out.append("</ul></details></li>")
@@ -100,19 +119,17 @@ def _marked_name(name: str, ns: str, vs: str) -> str:
         if source == "own":
             pieces.append(escape(text))
         else:
-            pieces.append(
-                f"<span class='part-{source}' title='from {escape(PREFIX_WORDS.get(source, source))}'>"
-                f"{escape(text)}</span>"
-            )
+            title = escape(PREFIX_WORDS.get(source, source))
+            pieces.append(f"<span class='part-{source}' title='from {title}'>{escape(text)}</span>")
     return "<code>" + "".join(pieces) + "</code>"
 
 
 def _rows_html(capture, max_rows: int) -> str:
-    rows = origin_rows(capture)
+    rows, total = origin_rows(capture, max_rows)
     if not rows:
         return ""
     body = []
-    for row in rows[:max_rows]:
+    for row in rows:
         graph = f"[graph {row.graph}] " if row.graph else ""
         body.append(
             "<tr>"
@@ -124,8 +141,8 @@ def _rows_html(capture, max_rows: int) -> str:
             "</tr>"
         )
     more = ""
-    if len(rows) > max_rows:
-        more = f"<p class='sk-dim'>... {len(rows) - max_rows} more names not shown</p>"
+    if total > len(rows):
+        more = f"<p class='sk-dim'>... {total - len(rows)} more names not shown</p>"
     return (
         "<h4>Where each name came from</h4><table><tr><th>name</th><th>made by</th>"
         "<th>name scope</th><th>variable scope</th><th>prefix from</th></tr>"
@@ -135,10 +152,14 @@ def _rows_html(capture, max_rows: int) -> str:
     )
 
 
-def render_html(capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS) -> str:
+def render_html(
+    capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS, max_notes: int = MAX_NOTES
+) -> str:
     """The static HTML view of a capture."""
     parts = [f"<div class='scopekit-static'><style>{STYLE}</style>"]
     parts.append(f"<p><b>scopekit</b>: {escape(headline(capture))}</p>")
+    if graph_line(capture):
+        parts.append(f"<p>{escape(graph_line(capture))}</p>")
     parts.append(
         "<p class='sk-legend'>"
         "<span class='sk-badge sk-ns'>name scope</span> "
@@ -149,7 +170,7 @@ def render_html(capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS) -
         "<span class='part-variable_scope'>from variable scope</span></p>"
     )
     for index in range(len(capture.graphs)):
-        root = build_tree(capture.ops, capture.variables, capture.scopes, graph=index)
+        root = capture.tree(graph=index)
         if index and not root.children:
             continue
         if index:
@@ -158,7 +179,9 @@ def render_html(capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS) -
     parts.append(_rows_html(capture, max_rows))
     notes = capture.notes
     if notes:
-        items = "".join(f"<li>{escape(n.message)}</li>" for n in notes)
+        items = "".join(f"<li>{escape(n.message)}</li>" for n in notes[:max_notes])
+        if len(notes) > max_notes:
+            items += f"<li class='sk-dim'>... {len(notes) - max_notes} more notes not shown</li>"
         parts.append(f"<h4>Notes</h4><ul class='sk-notes'>{items}</ul>")
     error = error_line(capture)
     if error:

@@ -10,9 +10,17 @@ from __future__ import annotations
 from typing import List
 
 from ..tree import ScopeNode
-from .words import error_line, headline, node_badge, origin_rows, variable_summary
+from .words import (
+    error_line,
+    graph_line,
+    headline,
+    node_badge,
+    origin_rows,
+    variable_summary,
+)
 
 MAX_TREE_LINES = 150
+MAX_DEPTH = 60  # deeper levels are counted, not drawn (and never recurse too far)
 MAX_ROWS = 60
 MAX_NOTES = 40
 
@@ -33,8 +41,7 @@ def _node_text(node: ScopeNode, label: str) -> str:
     if node.is_series:
         parts[0] = label + "/"
         parts.append(
-            f"[series of {node.series_size}: {node.op_count} ops, "
-            f"{node.variable_count} variables]"
+            f"[series of {node.series_size}: {node.op_count} ops, {node.variable_count} variables]"
         )
         return "  ".join(parts)
     badge = node_badge(node)
@@ -62,6 +69,9 @@ def tree_lines(root: ScopeNode, max_lines: int = MAX_TREE_LINES) -> List[str]:
         while _collapsible(node) and not node_badge(node):
             node = node.children[0]
             label = f"{label}/{node.label}"
+        if depth > MAX_DEPTH:
+            total += sum(1 for _ in node.walk())
+            return
         total += 1
         if len(lines) < max_lines:
             lines.append("  " * depth + _node_text(node, label))
@@ -84,9 +94,9 @@ def _cell(value: str) -> str:
     return value if value else "-"
 
 
-def table_lines(rows, max_rows: int = MAX_ROWS) -> List[str]:
+def table_lines(rows, total: int) -> List[str]:
     header = ("name", "made by", "name scope", "variable scope", "prefix from")
-    shown = rows[:max_rows]
+    shown = rows
     table = [header] + [
         (
             (f"[graph {r.graph}] " if r.graph else "") + r.name,
@@ -99,30 +109,35 @@ def table_lines(rows, max_rows: int = MAX_ROWS) -> List[str]:
     ]
     widths = [min(max(len(row[i]) for row in table), 48) for i in range(len(header))]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in table
     ]
-    if len(rows) > len(shown):
-        lines.append(f"... {len(rows) - len(shown)} more names not shown")
+    if total > len(shown):
+        lines.append(f"... {total - len(shown)} more names not shown")
     return lines
 
 
 def render_text(
-    capture, max_tree_lines: int = MAX_TREE_LINES, max_rows: int = MAX_ROWS, max_notes: int = MAX_NOTES
+    capture,
+    max_tree_lines: int = MAX_TREE_LINES,
+    max_rows: int = MAX_ROWS,
+    max_notes: int = MAX_NOTES,
 ) -> str:
     """The whole text view of a capture."""
     out = [f"scopekit: {headline(capture)}"]
+    if graph_line(capture):
+        out.append(graph_line(capture))
     for index in range(len(capture.graphs)):
-        root = _graph_tree(capture, index)
+        root = capture.tree(graph=index)
         if not root.children and index:
             continue
         title = "Scope tree" if index == 0 else f"Scope tree of graph {index} (made in the cell)"
         out += ["", title]
         out += ["  " + line for line in tree_lines(root, max_tree_lines)] or ["  (nothing)"]
-    rows = origin_rows(capture)
+    rows, total = origin_rows(capture, max_rows)
     if rows:
         out += ["", "Where each name came from"]
-        out += ["  " + line for line in table_lines(rows, max_rows)]
+        out += ["  " + line for line in table_lines(rows, total)]
     notes = capture.notes
     if notes:
         out += ["", "Notes"]
@@ -133,9 +148,3 @@ def render_text(
     if error:
         out += ["", error]
     return "\n".join(out)
-
-
-def _graph_tree(capture, index: int) -> ScopeNode:
-    from ..tree import build_tree
-
-    return build_tree(capture.ops, capture.variables, capture.scopes, graph=index)

@@ -6,7 +6,7 @@ Plain strings, unescaped: each renderer escapes for its own medium.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List
+from typing import List, Optional, Tuple
 
 SCOPE_LABELS = {
     "name_scope": "name scope",
@@ -22,7 +22,12 @@ PREFIX_WORDS = {
 
 
 def node_badge(node) -> str:
-    """'name scope', 'variable scope + name scope', 'library scope', or ''."""
+    """'name scope', 'variable scope + name scope', 'library scope', or ''.
+
+    A name scope that only a variable scope opened (its ops go there) says so.
+    """
+    if node.scope_kinds == {"name_scope"} and node.opened_by_variable_scope:
+        return "name scope of a variable scope"
     if node.scope_kinds:
         order = [k for k in ("variable_scope", "name_scope") if k in node.scope_kinds]
         return " + ".join(SCOPE_LABELS[k] for k in order)
@@ -53,7 +58,7 @@ def variable_summary(records) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One line of the 'where each name came from' table."""
 
@@ -67,32 +72,63 @@ class Row:
     record: object
 
 
-def origin_rows(capture, include_internal: bool = False) -> List[Row]:
-    """Variables first (each call), then the ops the user asked for, in order."""
-    rows = [
-        Row(v.name, maker(v), v.name_scope, v.variable_scope, v.prefix_from, v.graph, "variable", v)
-        for v in capture.variables
-    ]
-    rows += [
-        Row(o.name, o.type, o.name_scope, o.variable_scope, o.prefix_from, o.graph, "op", o)
-        for o in capture.ops
-        if include_internal or not o.internal
-    ]
-    return rows
+def origin_rows(capture, limit: Optional[int] = None) -> Tuple[List[Row], int]:
+    """Variables first (each call), then the ops the user asked for, in order.
+
+    Returns at most ``limit`` rows and the total, so views of huge captures stay
+    cheap and can say how many they left out.
+    """
+    ops = [o for o in capture.ops if not o.internal]
+    total = len(capture.variables) + len(ops)
+    rows: List[Row] = []
+    for v in capture.variables[:limit]:
+        rows.append(
+            Row(
+                v.name,
+                maker(v),
+                v.name_scope,
+                v.variable_scope,
+                v.prefix_from,
+                v.graph,
+                "variable",
+                v,
+            )
+        )
+    room = None if limit is None else max(limit - len(rows), 0)
+    for o in ops[:room]:
+        rows.append(
+            Row(o.name, o.type, o.name_scope, o.variable_scope, o.prefix_from, o.graph, "op", o)
+        )
+    return rows, total
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def headline(capture) -> str:
-    """'2 variables, 15 ops, 2 scopes opened by the cell (fresh graph)'."""
+    """'1 variable (2 calls), 15 ops, 2 scopes opened by the cell (fresh graph)'."""
     user_scopes = sum(1 for s in capture.scopes if s.origin == "user")
     distinct = len({(v.graph, v.name) for v in capture.variables})
-    calls = len(capture.variables)
     graph = "fresh graph" if capture.graph_mode == "fresh" else "default graph"
     extra = len(capture.graphs) - 1
-    graphs = f", {extra} more graph{'s' if extra != 1 else ''} made in the cell" if extra else ""
+    if extra:
+        graph += f", {_count(extra, 'more graph')} made in the cell"
     return (
-        f"{distinct} variable{'s' if distinct != 1 else ''} ({calls} call{'s' if calls != 1 else ''}), "
-        f"{len(capture.ops)} op{'s' if len(capture.ops) != 1 else ''}, "
-        f"{user_scopes} scope{'s' if user_scopes != 1 else ''} opened by the cell ({graph}{graphs})"
+        f"{_count(distinct, 'variable')} ({_count(len(capture.variables), 'call')}), "
+        f"{_count(len(capture.ops), 'op')}, {_count(user_scopes, 'scope')} opened by the cell "
+        f"({graph})"
+    )
+
+
+def graph_line(capture) -> str:
+    """Why names may grow _1, _2 suffixes: the graph was not empty."""
+    if not capture.ops_before:
+        return ""
+    return (
+        f"The graph already held {_count(capture.ops_before, 'op')} from before: a name "
+        "asked for again gets a _1, _2 ... suffix (--graph fresh gives the same names "
+        "on every run)."
     )
 
 
