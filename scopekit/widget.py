@@ -40,7 +40,12 @@ MAX_SCOPES_SHOWN = 10  # scope records listed in one detail pane
 MAX_MATCHES = 1000  # search matches kept; the count still says how many there were
 MAX_NOTES = 40
 
-_BADGE_CSS = {"name scope": "ns", "variable scope": "vs", "library scope": "lib"}
+_BADGE_CSS = {
+    "name scope": "ns",
+    "name scope of a variable scope": "ns",
+    "variable scope": "vs",
+    "library scope": "lib",
+}
 
 
 def _plural(count: int, word: str) -> str:
@@ -217,7 +222,7 @@ class ScopeTreeWidget(anywidget.AnyWidget):
             "label": node.label,
             "name": _display_name(node),
             "kind": kind,
-            "badges": [[_BADGE_CSS[w], w] for w in badge.split(" + ")] if badge else [],
+            "badges": [[_BADGE_CSS.get(w, "lib"), w] for w in badge.split(" + ")] if badge else [],
             "dim": library or node.internal_only,
             "count": len(node.children),
             "summary": _summary(node, kind),
