@@ -13,6 +13,7 @@ Every string goes to the browser as data; the view inserts it as text, never as 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import anywidget
@@ -499,3 +500,16 @@ def widget_view_entry(capture) -> dict:
         return {}
     widget = ScopeTreeWidget(capture)
     return {WIDGET_VIEW_MIME: widget._repr_mimebundle_()[0][WIDGET_VIEW_MIME]}
+
+
+def first_show_payload_size(capture) -> int:
+    """Bytes of widget state the front end receives when the widget first shows.
+
+    That is the comm-open message's state: the view's code and style (the same
+    for every capture), the header and the first levels of the tree.
+    """
+    widget = ScopeTreeWidget(capture)
+    try:
+        return len(json.dumps(widget.get_state()))
+    finally:
+        widget.close()
