@@ -34,7 +34,7 @@ STATIC = Path(__file__).parent / "static"
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
 PAGE = 200  # children sent per request; a node with more gets "show more" rows
-OPEN_DEPTH = 2  # scopes this shallow start open (when the first-show budget allows)
+OPEN_LEVELS = 2  # levels drawn at first show: the top scopes and what they hold
 FIRST_SHOW_BUDGET = 300  # nodes sent at first show, at most (plus one page of the root)
 MAX_CALLS_SHOWN = 20  # variable calls listed in one detail pane
 MAX_SCOPES_SHOWN = 10  # scope records listed in one detail pane
@@ -201,8 +201,8 @@ class ScopeTreeWidget(anywidget.AnyWidget):
         batches = [self._batch(view, root, 0)]
         opened = []
         budget = FIRST_SHOW_BUDGET
-        level = [node for node in root.children[:PAGE]]
-        for _depth in range(1, OPEN_DEPTH):
+        level = list(root.children[:PAGE])
+        for _level in range(1, OPEN_LEVELS):  # deeper scopes start closed
             next_level = []
             for node in level:
                 if not _starts_open(node) or len(node.children) > budget:

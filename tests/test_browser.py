@@ -157,13 +157,22 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _require_chromium(path: str = CHROMIUM) -> None:
+    """Fail (never skip) without Debian's Chromium, saying how to install it."""
+    if not Path(path).exists():
+        pytest.fail(
+            f"No Chromium at {path}; the real-browser test needs it: apt-get install -y chromium"
+        )
+
+
+def test_missing_chromium_fails_with_the_install_command():
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        _require_chromium("/nonexistent/chromium")
+
+
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"No Chromium at {CHROMIUM}; the real-browser test needs it: "
-            "apt-get install -y chromium"
-        )
+    _require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
@@ -175,7 +184,7 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def notebook(lab, browser):
+def notebook(browser, lab):
     """The demo notebook open in JupyterLab with all its cells run."""
     ARTIFACTS.mkdir(exist_ok=True)
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
