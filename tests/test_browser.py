@@ -137,6 +137,19 @@ def lab(tmp_path_factory):
         finally:
             _stop(process, home / "runtime")
             signal.signal(signal.SIGTERM, previous)
+            _assert_nothing_left(process, home / "runtime")
+
+
+def _assert_nothing_left(process, runtime: Path) -> None:
+    """The server, everything in its process group and its kernels are gone."""
+    try:
+        os.killpg(process.pid, 0)
+        group_alive = True
+    except ProcessLookupError:
+        group_alive = False
+    kernels = _kernels_of(runtime)
+    if process.poll() is None or group_alive or kernels:
+        pytest.fail(f"left running: server group alive={group_alive}, kernels={kernels}")
 
 
 def _wait_until_serving(process, base: str, log: Path) -> None:
@@ -251,6 +264,14 @@ def test_tree_is_drawn_with_legend_and_user_scopes_open(notebook):
     for words in ("name scope", "variable scope", "library scope"):
         assert words in legend
     assert "get_variable ignored name scope 'foo'" in widget.locator(".sk-header").inner_text()
+    # The same output keeps the static views for front ends without widgets (nbconvert, nbval).
+    mimetypes = notebook.evaluate(
+        """() => {
+            const cell = window.jupyterapp.shell.currentWidget.content.model.cells.get(3);
+            return Object.keys(cell.outputs.get(0).data).sort();
+        }"""
+    )
+    assert mimetypes == ["application/vnd.jupyter.widget-view+json", "text/html", "text/plain"]
 
 
 def test_click_opens_a_node(notebook):
