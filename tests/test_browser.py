@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TOKEN = "scopekit-ui-test"
+SAVED = "saved-demo.ipynb"
 SERVER_START_TIMEOUT = 90  # seconds
 CELL_TIMEOUT_MS = 120_000  # TensorFlow's first import in a cold kernel is slow on 2 cores
 
@@ -91,6 +92,8 @@ def lab(tmp_path_factory):
             cell["outputs"], cell["execution_count"] = [], None
     notebook["metadata"].pop("widgets", None)
     (root / DEMO.name).write_text(json.dumps(notebook))
+    # The committed notebook as saved (outputs and widget state), for the no-kernel view.
+    shutil.copy(DEMO, root / SAVED)
     config = home / "config"
     (config / "labconfig").mkdir(parents=True)
     # No "Jupyter news?" toast over the notebook.
@@ -417,3 +420,19 @@ def test_readme_screenshot(notebook):
     if os.environ.get("SCOPEKIT_UPDATE_DOCS_IMAGE"):
         # Refresh the committed README picture on purpose only.
         shutil.copy(shot, REPO / "docs" / "images" / "scope-tree.png")
+
+
+def test_saved_notebook_shows_the_static_view(lab, browser):
+    """Opened from disk (untrusted, no live widget), the output falls back to text/html."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{lab}/lab/tree/{SAVED}?reset&token={TOKEN}")
+        static = page.locator(".jp-OutputArea-output", has_text="Where each name came from")
+        static.first.wait_for(timeout=60_000)
+        assert "get_variable('x')" in static.first.inner_text()
+        assert page.locator(".sk-widget").count() == 0
+        assert "Error displaying widget" not in page.locator(".jp-Notebook").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "saved-static-view.png"))
+    finally:
+        page.close()
