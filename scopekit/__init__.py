@@ -4,10 +4,11 @@
 the IPython magic module only when ``%load_ext scopekit`` asks for it.
 """
 
+from . import checkpoint  # scopekit.checkpoint.compare; TensorFlow is imported on use
 from .capture import Capture, capture
 from .records import OpRecord, ScopeRecord, VariableRecord
 
-__all__ = ["Capture", "OpRecord", "ScopeRecord", "VariableRecord", "capture"]
+__all__ = ["Capture", "OpRecord", "ScopeRecord", "VariableRecord", "capture", "checkpoint"]
 __version__ = "0.1.0"
 
 

@@ -91,7 +91,8 @@ def name_parts(name: str, name_scope: str, variable_scope: str) -> List[Tuple[st
 class Note:
     """A surprising naming event, said in words.
 
-    ``kind`` is one of ``ignored_name_scope``, ``reopened``, ``renamed``, ``reused``.
+    ``kind`` is one of ``ignored_name_scope``, ``reopened``, ``renamed``, ``reused``,
+    ``same_name`` (eager variables sharing one name).
     ``subject`` is the name the note is about.
     """
 
@@ -153,6 +154,22 @@ def _scope_notes(scope) -> Iterable[Note]:
         )
 
 
+def _same_name_notes(variables: Sequence) -> Iterable[Note]:
+    """Eager variables keep the name they ask for: two can share one name."""
+    counts: dict = {}
+    for var in variables:
+        if getattr(var, "kind", "") in ("eager", "keras") and not var.reused:
+            counts[(var.graph, var.name)] = counts.get((var.graph, var.name), 0) + 1
+    for (_, name), count in counts.items():
+        if count > 1:
+            yield Note(
+                "same_name",
+                name,
+                f"{count} variables are named {name}: eager variables are not made unique "
+                "(no _1 suffix), so a checkpoint by name cannot tell them apart",
+            )
+
+
 def explain(variables: Sequence, scopes: Sequence) -> List[Note]:
     """The notes a learner should read, in the order the events happened.
 
@@ -161,9 +178,11 @@ def explain(variables: Sequence, scopes: Sequence) -> List[Note]:
     """
     notes: List[Note] = []
     seen = set()
-    for note in [n for s in scopes for n in _scope_notes(s)] + [
-        n for v in variables for n in _variable_notes(v)
-    ]:
+    for note in (
+        [n for s in scopes for n in _scope_notes(s)]
+        + [n for v in variables for n in _variable_notes(v)]
+        + list(_same_name_notes(variables))
+    ):
         if note not in seen:
             seen.add(note)
             notes.append(note)

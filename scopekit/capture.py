@@ -24,6 +24,7 @@ import inspect
 import os
 import sys
 import threading
+from dataclasses import fields as fields_of
 from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
@@ -74,7 +75,11 @@ class Capture:
             ``tf.Variable`` construction or ``get_variable`` call.
         scopes: one :class:`~scopekit.records.ScopeRecord` per scope entered.
         error: the exception the block raised, or None (it still propagates).
-        graph_mode: ``"fresh"`` (a new graph) or ``"given"`` (a graph passed in).
+        graph_labels: titles of graphs by index, for eager captures ("Graph 1:
+            tf.function 'f' traced in the cell"); the renderers use them.
+        graph_mode: ``"fresh"`` (a new graph), ``"given"`` (a graph passed in) or
+            ``"eager"`` (``capture(eager=True)``: ``graph`` is None, records made
+            eagerly have ``graph == 0``, traced ``tf.function`` graphs follow).
         ops_before: how many ops the graph held before the block.
     """
 
@@ -90,6 +95,8 @@ class Capture:
         # Ops the graph already held: names asked for again get _1, _2 suffixes.
         self.ops_before = 0
         self._trees: dict = {}
+        # Titles for graphs that are not plain tf.Graphs (eager captures: see below).
+        self.graph_labels: Dict[int, str] = {}
         self._notes = None
 
     @property
@@ -173,7 +180,9 @@ class _Recorder:
     def __init__(self, result: Capture):
         self.result = result
         self.lock = threading.Lock()
-        self.start_counts: List[int] = [len(result.graph.get_operations())]
+        graph = result.graph
+        self.start_counts: List[int] = [len(graph.get_operations()) if graph is not None else 0]
+        self.eager = result.graph_mode == "eager"
         result.ops_before = self.start_counts[0]
         self.indexes: Dict[int, int] = {id(result.graph): 0}
         # Hooks append plain tuples (cheap, and list.append is atomic across
@@ -196,6 +205,8 @@ class _Recorder:
         """Turn the graphs' new ops into OpRecords, in creation order."""
         records = []
         for index, graph in enumerate(self.result.graphs):
+            if graph is None:  # the eager slot of capture(eager=True) has no ops
+                continue
             for op in graph.get_operations()[self.start_counts[index] :]:
                 name = op.name
                 ns, vs, internal = self.op_context.get((index, name), (_prefix(name), "", False))
@@ -241,14 +252,24 @@ class _Hooks:
         with self.lock:
             if not self.recorders:
                 self._patch()
+                try:
+                    _EAGER.patch(self)
+                except BaseException:
+                    self._unpatch()
+                    raise
             self.recorders.append(recorder)
-            self.by_graph.setdefault(id(recorder.result.graph), []).append(recorder)
+            if recorder.eager:
+                _EAGER.recorders.append(recorder)
+            else:
+                self.by_graph.setdefault(id(recorder.result.graph), []).append(recorder)
 
     def remove(self, recorder: _Recorder) -> None:
         with self.lock:
             if recorder in self.recorders:
                 self.recorders.remove(recorder)
-            for graph in recorder.result.graphs:
+            if recorder in _EAGER.recorders:
+                _EAGER.recorders.remove(recorder)
+            for graph in recorder.result.graphs[1:] if recorder.eager else recorder.result.graphs:
                 watchers = self.by_graph.get(id(graph), [])
                 if recorder in watchers:
                     watchers.remove(recorder)
@@ -263,6 +284,8 @@ class _Hooks:
     def _adopt_new_graph(self, graph) -> None:
         with self.lock:
             for recorder in self.recorders:
+                if recorder.eager:  # eager captures adopt tf.function graphs only
+                    continue
                 recorder.adopt(graph)
                 self.by_graph.setdefault(id(graph), []).append(recorder)
 
@@ -453,6 +476,7 @@ class _Hooks:
         self.originals = originals
 
     def _unpatch(self) -> None:
+        _EAGER.unpatch()
         for owner, attr, original in self.originals.values():
             setattr(owner, attr, original)
         self.originals = {}
@@ -581,6 +605,236 @@ def _classify(code) -> str:
     return "library" if filename.startswith(_LIBRARY_ROOTS) else "user"
 
 
+# ---------------------------------------------------------------------------
+# Eager hooks (capture(eager=True))
+#
+# TF2 code builds no graph: a name scope is a string on the eager context
+# (context.context().scope_name), a tf.Variable is made at once and keeps the
+# name it asked for (no _1 uniquifying), and Keras 3 wraps each weight's
+# tf.Variable in a keras.Variable that also has a `.path`. These patches sit on
+# top of the graph-mode ones above, are installed and removed with them, and
+# record only while an eager capture is open and TensorFlow executes eagerly.
+# Graphs that tf.function traces (FuncGraphs) are adopted by eager captures; the
+# graph-mode hooks then record their ops and scopes like any graph's.
+
+
+class _EagerHooks:
+    """The eager layer of patches; eager recorders are listed in ``recorders``."""
+
+    def __init__(self):
+        self.recorders: List[_Recorder] = []
+        self.originals: List[tuple] = []
+
+    def patch(self, hooks: _Hooks) -> None:
+        from tensorflow.python.eager import context
+        from tensorflow.python.framework import func_graph, ops
+        from tensorflow.python.ops import variable_scope as vs_lib
+        from tensorflow.python.ops import variables
+
+        eager = self
+        executing_eagerly = context.executing_eagerly
+        targets = [
+            (ops.name_scope_v2, "__enter__"),
+            (vs_lib.variable_scope, "__enter__"),
+            (vs_lib.VariableScope, "get_variable"),
+            (variables.VariableMetaclass, "__call__"),
+            (ops.Graph, "__init__"),
+        ]
+        # The graph-mode hooks are in place already: the eager layer wraps them.
+        prev = {(owner, attr): owner.__dict__[attr] for owner, attr in targets}
+        varscope_key = vs_lib._VARSCOPESTORE_KEY
+
+        def recording() -> bool:
+            return bool(eager.recorders) and executing_eagerly()
+
+        def scopes_now() -> Tuple[str, str]:
+            # Read without creating the scope store, as the graph hooks do.
+            store = ops.get_default_graph()._collections.get(varscope_key)
+            scope = store[0].current_scope if store else None
+            return context.context().scope_name.rstrip("/"), scope.name if scope else ""
+
+        def name_scope_enter(scope_cm):
+            if not recording():
+                return prev[(ops.name_scope_v2, "__enter__")](scope_cm)
+            state = hooks._state()
+            origin = hooks._origin(sys._getframe(1))
+            returned = prev[(ops.name_scope_v2, "__enter__")](scope_cm)
+            name = scope_cm.name
+            # Scopes a variable opens for its own init ops name nothing eagerly: skip them.
+            quiet = state.entering_variable_scope or state.call_sites
+            if not quiet and (name or origin == "user"):
+                ns, vs = scopes_now()
+                eager._record_scope(
+                    ScopeRecord(
+                        kind="name_scope",
+                        requested=str(name) if name else None,
+                        name_scope=ns,
+                        variable_scope=vs,
+                        reuse=False,
+                        origin=origin,
+                    )
+                )
+            return returned
+
+        def variable_scope_enter(scope_cm):
+            if not recording():
+                return prev[(vs_lib.variable_scope, "__enter__")](scope_cm)
+            state = hooks._state()
+            origin = hooks._origin(sys._getframe(1))
+            state.entering_variable_scope += 1
+            try:
+                entered = prev[(vs_lib.variable_scope, "__enter__")](scope_cm)
+            finally:
+                state.entering_variable_scope -= 1
+            asked = scope_cm._name_or_scope
+            eager._record_scope(
+                ScopeRecord(
+                    kind="variable_scope",
+                    requested=asked.name if isinstance(asked, vs_lib.VariableScope) else asked,
+                    name_scope=context.context().scope_name.rstrip("/"),
+                    variable_scope=entered.name,
+                    reuse=_reuse_label(entered.reuse),
+                    origin=origin,
+                    default_name=scope_cm._default_name,
+                )
+            )
+            return entered
+
+        def get_variable(scope, var_store, name, *args, **kwargs):
+            state = hooks._state()
+            if state.call_sites or not recording():
+                return prev[(vs_lib.VariableScope, "get_variable")](
+                    scope, var_store, name, *args, **kwargs
+                )
+            ns, vs = scopes_now()
+            vs = scope.name
+            full_name = f"{vs}/{name}" if vs else name
+            existed = full_name in getattr(var_store, "_vars", {})
+            state.call_sites.append((ns, vs))
+            try:
+                variable = prev[(vs_lib.VariableScope, "get_variable")](
+                    scope, var_store, name, *args, **kwargs
+                )
+            finally:
+                state.call_sites.pop()
+            eager._record_variable(variable, name, "get_variable", existed, ns, vs, None, None)
+            return variable
+
+        def variable_call(cls, *args, **kwargs):
+            state = hooks._state()
+            make = prev[(variables.VariableMetaclass, "__call__")]
+            if state.call_sites or not eager.recorders:
+                return make(cls, *args, **kwargs)
+            graph = None
+            wrapper = _keras_variable_in(sys._getframe(1))
+            if executing_eagerly():
+                ns, vs = scopes_now()
+            elif wrapper is not None and hooks._watchers(ops.get_default_graph()):
+                # A Keras weight built inside a traced tf.function: keep its path too.
+                graph = ops.get_default_graph()
+                store = graph._collections.get(varscope_key)
+                ns = graph._name_stack
+                vs = store[0].current_scope.name if store else ""
+            else:
+                return make(cls, *args, **kwargs)
+            state.call_sites.append((ns, vs))
+            try:
+                variable = make(cls, *args, **kwargs)
+            finally:
+                state.call_sites.pop()
+            requested = _requested_variable_name(cls, args, kwargs)
+            eager._record_variable(variable, requested, "Variable", False, ns, vs, wrapper, graph)
+            return variable
+
+        def graph_init(graph, *args, **kwargs):
+            prev[(ops.Graph, "__init__")](graph, *args, **kwargs)
+            # Only the graph tf.function traces, not control-flow branch graphs.
+            if type(graph) is func_graph.FuncGraph and eager.recorders:
+                with hooks.lock:
+                    for recorder in eager.recorders:
+                        recorder.adopt(graph)
+                        hooks.by_graph.setdefault(id(graph), []).append(recorder)
+
+        replacements = {
+            (ops.name_scope_v2, "__enter__"): name_scope_enter,
+            (vs_lib.variable_scope, "__enter__"): variable_scope_enter,
+            (vs_lib.VariableScope, "get_variable"): get_variable,
+            (variables.VariableMetaclass, "__call__"): variable_call,
+            (ops.Graph, "__init__"): graph_init,
+        }
+        for (owner, attr), replacement in replacements.items():
+            setattr(owner, attr, replacement)
+        self.originals = [(owner, attr, prev[(owner, attr)]) for owner, attr in targets]
+
+    def unpatch(self) -> None:
+        for owner, attr, original in reversed(self.originals):
+            setattr(owner, attr, original)
+        self.originals = []
+
+    def _record_scope(self, record: ScopeRecord) -> None:
+        # Recorders keep scopes as field tuples, graph index last (see _Recorder).
+        fields = tuple(getattr(record, f.name) for f in fields_of(ScopeRecord))
+        for recorder in self.recorders:
+            recorder.raw_scopes.append(fields)
+
+    def _record_variable(
+        self, variable, requested, creator, reused, ns, vs, wrapper, graph
+    ) -> None:
+        """Record for every eager capture; ``graph`` is a traced graph, or None if eager."""
+        name = _strip_output_index(variable.name)
+        try:
+            shape = tuple(variable.shape.as_list())
+        except (ValueError, AttributeError):
+            shape = None
+        dtype = getattr(getattr(variable, "dtype", None), "base_dtype", None)
+        record = VariableRecord(
+            name=name,
+            requested=str(wrapper.name) if wrapper is not None else requested,
+            creator=creator,
+            reused=reused,
+            name_scope=ns,
+            variable_scope=vs,
+            prefix_from=prefix_from(name, ns, vs),
+            shape=shape,
+            dtype=dtype.name if dtype is not None else "",
+            kind="keras" if wrapper is not None else "eager",
+            path=str(wrapper.path) if wrapper is not None else "",
+        )
+        for recorder in self.recorders:
+            index = 0 if graph is None else recorder.index_of(graph)
+            if index < 0:
+                continue
+            recorder.result.variables.append(replace(record, graph=index) if index else record)
+
+
+def _keras_variable_in(frame):
+    """The keras.Variable whose tf.Variable is being made, if a caller is one.
+
+    Keras 3 (TensorFlow backend) makes a weight's tf.Variable in
+    ``keras.Variable._initialize``, a frame or two above the tf.Variable call.
+    """
+    module = sys.modules.get("keras.src.backend.common.variables")
+    keras_variable = getattr(module, "Variable", None)
+    for _ in range(4):
+        if frame is None or keras_variable is None:
+            return None
+        candidate = frame.f_locals.get("self")
+        if isinstance(candidate, keras_variable):
+            return candidate
+        frame = frame.f_back
+    return None
+
+
+def _label_function_graphs(result: Capture) -> None:
+    """Title the traced graphs of an eager capture by their function's name."""
+    result.graph_labels[0] = "Created eagerly (no graph)"
+    for index, graph in enumerate(result.graphs[1:], start=1):
+        result.graph_labels[index] = f"Graph {index}: tf.function '{graph.name}' traced in the cell"
+
+
+_EAGER = _EagerHooks()
+
+
 _HOOKS = _Hooks()
 
 
@@ -620,7 +874,7 @@ def _default_graph(graph, fresh: bool):
 
 
 @contextlib.contextmanager
-def capture(graph=None):
+def capture(graph=None, eager=False):
     """Record every op, variable and scope the block creates.
 
     With ``graph=None`` the block runs in a fresh ``tf.Graph`` made the default
@@ -630,23 +884,44 @@ def capture(graph=None):
     (``with tf.Graph().as_default():``, ``reset_default_graph()``) are recorded
     too, as ``Capture.graphs[1:]``.
 
+    With ``eager=True`` the block runs as TF2 code normally does, eagerly: it
+    records the ``tf.Variable``s, ``get_variable`` calls, Keras 3 weights (with
+    their ``path``) and name and variable scopes made eagerly (``graph == 0``;
+    ``Capture.graph`` is None), and every graph a ``tf.function`` traces in the
+    block, as ``Capture.graphs[1:]`` with their ops and scopes.
+
     Yields a :class:`Capture`; its ``ops`` are filled in when the block ends. An
     exception raised in the block is stored as ``Capture.error`` and propagates.
     """
     tf = import_tensorflow()
-    graph_mode = "fresh" if graph is None else "given"
-    if graph is None:
-        graph = tf.Graph()
-    elif not isinstance(graph, tf.Graph):
-        raise TypeError(
-            f"capture(graph=...) takes a tf.Graph, not {type(graph).__name__}; "
-            "pass None for a fresh graph."
-        )
-    result = Capture(graph, graph_mode)
+    if eager:
+        if graph is not None:
+            raise ValueError(
+                "capture(eager=True) records eager code and takes no graph; "
+                "pass either a graph or eager=True."
+            )
+        if not tf.executing_eagerly():
+            raise RuntimeError(
+                "capture(eager=True) needs TensorFlow to execute eagerly, but a graph is "
+                "the default here (inside `with graph.as_default():` or after "
+                "tf.compat.v1.disable_eager_execution()). Use capture() for graph code."
+            )
+        result = Capture(None, "eager")
+        result.graphs = [None]
+    else:
+        graph_mode = "fresh" if graph is None else "given"
+        if graph is None:
+            graph = tf.Graph()
+        elif not isinstance(graph, tf.Graph):
+            raise TypeError(
+                f"capture(graph=...) takes a tf.Graph, not {type(graph).__name__}; "
+                "pass None for a fresh graph."
+            )
+        result = Capture(graph, graph_mode)
     recorder = _Recorder(result)
     _HOOKS.add(recorder)
     try:
-        with _default_graph(graph, fresh=graph_mode == "fresh"):
+        with contextlib.nullcontext() if eager else _default_graph(graph, graph_mode == "fresh"):
             yield result
     except BaseException as error:
         result.error = error
@@ -654,3 +929,5 @@ def capture(graph=None):
     finally:
         _HOOKS.remove(recorder)
         recorder.finish()
+        if eager:
+            _label_function_graphs(result)

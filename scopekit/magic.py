@@ -60,13 +60,31 @@ class ScopesMagics(Magics):
         action="store_true",
         help="Show only the plain-text view (the tree, the table and the notes).",
     )
+    @argument(
+        "--eager",
+        action="store_true",
+        help=(
+            "Run the cell eagerly, as TF2 code runs, and record the tf.Variables, "
+            "Keras 3 weights (with their path) and scopes it makes, and the graphs "
+            "tf.function traces in it."
+        ),
+    )
+    @argument(
+        "--against",
+        metavar="CKPT",
+        help=(
+            "After the cell, compare its variables with the checkpoint CKPT (a "
+            "prefix or a directory; TF1 Saver or TF2 tf.train.Checkpoint): matched, "
+            "missing, unexpected, shape mismatches, and a likely cause for each."
+        ),
+    )
     @cell_magic
     def scopes(self, line, cell):
         """Run the cell and show which scope shaped every name it created.
 
         Usage::
 
-            %%scopes [-o NAME] [--graph fresh|default] [--text]
+            %%scopes [-o NAME] [--graph fresh|default] [--text] [--eager] [--against CKPT]
             with tf.compat.v1.name_scope('foo'):
                 with tf.compat.v1.variable_scope('bar'):
                     x = tf.compat.v1.get_variable('x', shape=())
@@ -82,6 +100,21 @@ class ScopesMagics(Magics):
         see your own traceback, the cell counts as failed, and what it made
         before the error is still shown (and stored with ``-o``).
 
+        With ``--eager`` the cell runs eagerly instead (TF2 code: tf.Variable,
+        tf.Module, Keras 3 layers, tf.function); eager variables keep the names
+        they ask for (no ``_1``), Keras weights also show their ``path``, and every
+        graph a tf.function traces in the cell gets its own tree.
+
+        With ``--against CKPT`` a checkpoint comparison follows the capture: the
+        checkpoint's keys against the variables the cell made, in four lists
+        (matched, missing, unexpected, shape mismatches), each mismatch with a
+        likely cause where one can be seen (a ``_1`` suffix from a re-run cell or a
+        reopened scope, a name scope get_variable ignored, a Keras auto-name such
+        as ``dense_1``, an extra outer scope). CKPT is the prefix ``Saver.save`` or
+        ``tf.train.Checkpoint.write`` returned, or the directory holding one
+        checkpoint; ``{var}`` in the line is replaced by a Python variable's value.
+        ``scopekit.checkpoint.compare(CKPT, cap)`` gives the same as an object.
+
         Examples::
 
             %%scopes -o cap
@@ -90,6 +123,9 @@ class ScopesMagics(Magics):
 
             %%scopes --graph default --text
             v = tf.Variable(1.0, name='v')   # v, then v_1, v_2 on each rerun
+
+            %%scopes --eager --against {ckpt_prefix}
+            model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, name='dense')])
         """
         args = parse_argstring(self.scopes, line)
         try:
@@ -102,10 +138,19 @@ class ScopesMagics(Magics):
         except SyntaxError as error:
             raise CellSyntaxError(self.shell, error) from error
         graph = tf.compat.v1.get_default_graph() if args.graph == "default" else None
+        if args.eager and graph is not None:
+            raise UsageError("--eager runs the cell eagerly, without a graph: drop --graph.")
+        if args.against:
+            from .checkpoint import resolve_checkpoint
+
+            try:
+                resolve_checkpoint(args.against)
+            except FileNotFoundError as error:
+                raise UsageError(f"--against: {error}") from None
         namespace = self.shell.user_ns
         result = None
         try:
-            with capture(graph) as result:
+            with capture(graph, eager=args.eager) as result:
                 exec(body, namespace)
                 value = eval(last_expression, namespace) if last_expression else None
         except BaseException as error:
@@ -114,6 +159,14 @@ class ScopesMagics(Magics):
             self._keep_user_traceback(error, filename)
             raise
         self._show(result, args)
+        if args.against:
+            from .checkpoint import compare
+
+            comparison = compare(args.against, result)
+            display(
+                {"text/plain": comparison.to_text()} if args.text else comparison,
+                raw=args.text,
+            )
         return value
 
     def _compile(self, cell):

@@ -50,6 +50,11 @@ class VariableRecord:
     shape: Optional[tuple] = None
     dtype: str = ""
     graph: int = 0
+    # How it was made: "" in graph mode; with capture(eager=True), "eager" for a
+    # tf.Variable or get_variable made eagerly, "keras" for a Keras 3 weight.
+    kind: str = ""
+    # A Keras 3 weight's `path` (its layer path, e.g. "sequential/dense/kernel").
+    path: str = ""
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -15,6 +15,7 @@ from .words import (
     PREFIX_WORDS,
     error_line,
     graph_line,
+    graph_title,
     headline,
     node_badge,
     origin_rows,
@@ -42,9 +43,9 @@ STYLE = """
 .scopekit-static .part-variable_scope{background:#fde7cf}
 .scopekit-static .part-both{background:linear-gradient(#dbe9fb 50%,#fde7cf 50%)}
 .scopekit-static .part-other{background:#eee}
-.scopekit-static table{border-collapse:collapse;margin-top:6px}
-.scopekit-static td,.scopekit-static th{border-bottom:1px solid #ddd;padding:2px 8px;
-  text-align:left}
+.scopekit-static table{border-collapse:collapse;margin:6px 0 0 0}
+.scopekit-static table td,.scopekit-static table th{border-bottom:1px solid #ddd;
+  padding:2px 8px;text-align:left}
 """
 
 _BADGE_CLASS = {
@@ -92,7 +93,9 @@ def _tree_html(root: ScopeNode, max_nodes: int) -> str:
         if budget[0] <= 0 or depth > MAX_DEPTH:
             return
         budget[0] -= 1
-        dim = " class='sk-dim'" if node.internal_only or node_badge(node) == "library scope" else ""
+        # A library scope holding variables (a Keras layer's) is worth showing open.
+        library = node_badge(node) == "library scope" and not node.variable_count
+        dim = " class='sk-dim'" if node.internal_only or library else ""
         if not node.children:
             out.append(f"<li{dim}>{_summary(node)}</li>")
             return
@@ -173,8 +176,8 @@ def render_html(
         root = capture.tree(graph=index)
         if index and not root.children:
             continue
-        if index:
-            parts.append(f"<h4>Graph {index} (made in the cell)</h4>")
+        if graph_title(capture, index):
+            parts.append(f"<h4>{escape(graph_title(capture, index))}</h4>")
         parts.append(_tree_html(root, max_nodes))
     parts.append(_rows_html(capture, max_rows))
     notes = capture.notes

@@ -13,6 +13,7 @@ from ..tree import ScopeNode
 from .words import (
     error_line,
     graph_line,
+    graph_title,
     headline,
     node_badge,
     origin_rows,
@@ -132,6 +133,8 @@ def render_text(
         if not root.children and index:
             continue
         title = "Scope tree" if index == 0 else f"Scope tree of graph {index} (made in the cell)"
+        if getattr(capture, "graph_labels", {}).get(index):
+            title = f"Scope tree: {graph_title(capture, index)}"
         out += ["", title]
         out += ["  " + line for line in tree_lines(root, max_tree_lines)] or ["  (nothing)"]
     rows, total = origin_rows(capture, max_rows)

@@ -41,6 +41,8 @@ def maker(record) -> str:
     creator = getattr(record, "creator", None)
     if creator == "get_variable":
         return f"get_variable({record.requested!r})"
+    if getattr(record, "kind", "") == "keras":
+        return f"keras weight {record.requested!r}, path={record.path!r}"
     if creator == "Variable":
         return f"tf.Variable(name={record.requested!r})"
     return record.type
@@ -109,16 +111,30 @@ def _count(n: int, word: str) -> str:
 def headline(capture) -> str:
     """'1 variable (2 calls), 15 ops, 2 scopes opened by the cell (fresh graph)'."""
     user_scopes = sum(1 for s in capture.scopes if s.origin == "user")
-    distinct = len({(v.graph, v.name) for v in capture.variables})
-    graph = "fresh graph" if capture.graph_mode == "fresh" else "default graph"
+    # Eager variables can share a name, so each new one counts (see attribution).
+    def is_eager(v):
+        return getattr(v, "kind", "") in ("eager", "keras")
+
+    distinct = len({(v.graph, v.name) for v in capture.variables if not is_eager(v)})
+    distinct += sum(1 for v in capture.variables if is_eager(v) and not v.reused)
+    graph = {"fresh": "fresh graph", "eager": "eager"}.get(capture.graph_mode, "default graph")
     extra = len(capture.graphs) - 1
     if extra:
-        graph += f", {_count(extra, 'more graph')} made in the cell"
+        made = "traced by tf.function" if capture.graph_mode == "eager" else "made in the cell"
+        graph += f", {_count(extra, 'more graph')} {made}"
     return (
         f"{_count(distinct, 'variable')} ({_count(len(capture.variables), 'call')}), "
         f"{_count(len(capture.ops), 'op')}, {_count(user_scopes, 'scope')} opened by the cell "
         f"({graph})"
     )
+
+
+def graph_title(capture, index: int) -> str:
+    """The heading of graph ``index``'s tree ("" for the main graph of a graph capture)."""
+    label = getattr(capture, "graph_labels", {}).get(index)
+    if label:
+        return label
+    return "" if index == 0 else f"Graph {index} (made in the cell)"
 
 
 def graph_line(capture) -> str:

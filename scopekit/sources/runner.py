@@ -1,0 +1,203 @@
+"""Running an example: a fresh graph, its prints and asserts observed, its claims checked.
+
+The example's code runs under ``scopekit.capture()`` (a fresh ``tf.Graph`` in graph
+mode, as TensorFlow 1 ran), with ``tf`` already bound as every source assumes.
+Before it runs, its ``print(...)`` calls and ``assert`` statements are rewritten to
+also record what they printed or compared, so a claim made inside a function
+(``assert v.name == "v:0"`` in ``mysum``) can be checked. An ``assert`` records its
+value instead of stopping the program, so one claim that fails does not hide the
+claims after it; the printed text, the names and the graph are the same either way.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import inspect
+import io
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from ..capture import capture, import_tensorflow
+from .model import (
+    Check,
+    Claim,
+    Example,
+    Result,
+    describe_error,
+    normal_expression,
+    same_printed,
+    same_signature,
+    value_text,
+)
+
+_OBSERVE = "__scopekit_observe__"
+_PRINT = "__scopekit_print__"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One print or assert that ran: which expression, and what it gave."""
+
+    kind: str  # "print" or "assert"
+    expression: str  # normalised with normal_expression
+    text: str
+
+
+class _Instrument(ast.NodeTransformer):
+    """Rewrites ``print(...)`` statements and ``assert`` statements to record themselves."""
+
+    def visit_Assert(self, node: ast.Assert):
+        test = node.test
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)
+            and isinstance(test.comparators[0], ast.Constant)
+        ):
+            observed = test.left  # assert <observed> == <claimed literal>
+        else:
+            observed = test  # assert <observed>: claims True
+        call = _call(_OBSERVE, [ast.Constant(normal_expression(ast.unparse(observed))), observed])
+        return ast.copy_location(ast.Expr(call), node)
+
+    def visit_Expr(self, node: ast.Expr):
+        value = node.value
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "print"
+        ):
+            label = normal_expression(", ".join(ast.unparse(arg) for arg in value.args))
+            call = _call(_PRINT, [ast.Constant(label), *value.args], value.keywords)
+            return ast.copy_location(ast.Expr(call), node)
+        return node
+
+
+def _call(name: str, args, keywords=()):
+    return ast.Call(
+        func=ast.Name(id=name, ctx=ast.Load()), args=list(args), keywords=list(keywords)
+    )
+
+
+def _compile(example: Example):
+    tree = _Instrument().visit(ast.parse(example.code))
+    ast.fix_missing_locations(tree)
+    return compile(tree, f"<scopekit example {example.id}>", "exec")
+
+
+class _CollectLogs(logging.Filter):
+    """Keeps TensorFlow's log warnings (op_scope's deprecation) as part of the result."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.messages.append(record.getMessage())
+        return False  # shown in the result's view, not on stderr
+
+
+@contextlib.contextmanager
+def _tensorflow_logs():
+    logger = logging.getLogger("tensorflow")
+    collect = _CollectLogs()
+    logger.addFilter(collect)
+    try:
+        yield collect.messages
+    finally:
+        logger.removeFilter(collect)
+
+
+def _chain(example: Example) -> list[Example]:
+    """The examples that run before this one in the same program, oldest first."""
+    from .catalog import example as find
+
+    chain: list[Example] = []
+    current = example
+    while current.after is not None:
+        current = find(current.after)
+        if current in chain or current is example:
+            raise ValueError(f"example {example.id!r} runs after itself")
+        chain.insert(0, current)
+    return chain
+
+
+def run_example(example: Example) -> Result:
+    """Run ``example`` (after the examples it follows) in one fresh graph; check its claims."""
+    tf = import_tensorflow()
+    observations: list[Observation] = []
+
+    def observe(expression, value):
+        observations.append(Observation("assert", expression, value_text(value)))
+
+    def recording_print(expression, *args, **kwargs):
+        if "file" in kwargs:  # printing somewhere else: not the program's output
+            print(*args, **kwargs)
+            return
+        buffer = io.StringIO()
+        print(*args, file=buffer, **kwargs)
+        text = buffer.getvalue()
+        print(text, end="")
+        observations.append(Observation("print", expression, text))
+
+    namespace: dict[str, object] = {
+        "__name__": "__scopekit_example__",
+        "tf": tf,
+        _OBSERVE: observe,
+        _PRINT: recording_print,
+    }
+    stdout = io.StringIO()
+    result = Result(example=example, capture=None)
+    own_output_starts = 0
+    with _tensorflow_logs() as logged:
+        try:
+            with contextlib.redirect_stdout(stdout), capture() as captured:
+                result.capture = captured
+                for earlier in _chain(example):
+                    exec(_compile(earlier), namespace)  # noqa: S102 - the catalog's own code
+                observations.clear()  # only this example's prints and asserts count
+                del logged[:]
+                own_output_starts = len(stdout.getvalue())
+                exec(_compile(example), namespace)  # noqa: S102 - the catalog's own code
+        except Exception as error:  # noqa: BLE001 - the error is part of the result
+            result.error = error
+    result.stdout = stdout.getvalue()[own_output_starts:]
+    result.logged = list(logged)
+    seen: Counter = Counter()
+    for claim in example.claims:
+        result.checks.append(_check(claim, observations, namespace, result.error, seen))
+    return result
+
+
+def _check(claim: Claim, observations, namespace, error, seen: Counter) -> Check:
+    how = claim.stated_as
+    if how in ("print", "assert"):
+        # The n-th claim about an expression is checked against its n-th observation.
+        key = (how, normal_expression(claim.expression))
+        index = seen[key]
+        seen[key] += 1
+        matching = [o for o in observations if (o.kind, o.expression) == key]
+        if index >= len(matching):
+            return Check(claim, None, False)
+        actual = matching[index].text
+        if how == "print":
+            return Check(claim, actual.rstrip("\n"), same_printed(claim.claimed, actual))
+        return Check(claim, actual, actual == claim.expected_text)
+    if how in ("error", "raises"):
+        actual = "no error" if error is None else describe_error(error)
+        holds = error is not None if how == "raises" else actual == claim.claimed
+        return Check(claim, actual, holds)
+    try:
+        value = eval(claim.expression, namespace)
+    except NameError:
+        if error is not None:
+            return Check(claim, None, False)  # the code stopped before defining it
+        raise
+    if how == "signature":
+        signature = inspect.signature(value).replace(return_annotation=inspect.Signature.empty)
+        actual = str(signature)
+        return Check(claim, actual, same_signature(claim.claimed, actual))
+    actual = value_text(value)
+    return Check(claim, actual, actual == claim.expected_text)
