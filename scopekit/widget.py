@@ -23,12 +23,13 @@ from .attribution import name_parts
 from .render.words import (
     PREFIX_WORDS,
     error_line,
+    graph_title,
     headline,
     maker,
     node_badge,
     variable_summary,
 )
-from .tree import ScopeNode, build_tree
+from .tree import ScopeNode
 
 STATIC = Path(__file__).parent / "static"
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
@@ -61,20 +62,24 @@ class _ViewIndex:
     """One view's tree plus what search and reveal need: parents, positions, names."""
 
     def __init__(self, capture, view: str):
+        # Capture.tree caches each graph's tree: the text and HTML views share it.
         roots = []
         for graph in range(max(1, len(capture.graphs))):
-            root = build_tree(capture.ops, capture.variables, capture.scopes, view, graph)
+            root = capture.tree(view, graph=graph)
             if graph == 0 or root.children:
-                roots.append((graph, root))
-        if len(roots) == 1:
-            self.root = roots[0][1]
+                roots.append((graph_title(capture, graph), graph, root))
+        if len(roots) == 1 and not roots[0][0]:
+            self.root = roots[0][2]
         else:
-            # Graphs made inside the cell hang under one extra node each.
-            self.root = ScopeNode(label="", path="", children=list(roots[0][1].children))
-            for graph, root in roots[1:]:
+            # Each graph with a title (made in the cell, traced, eager) gets its own node.
+            self.root = ScopeNode(label="", path="", children=[])
+            for title, graph, root in roots:
+                if not title:
+                    self.root.children.extend(root.children)
+                    continue
                 self.root.children.append(
                     ScopeNode(
-                        label=f"graph {graph} (made in the cell)",
+                        label=title,
                         path=f"[graph {graph}]",
                         children=root.children,
                         op_count=root.op_count,
@@ -246,6 +251,9 @@ class ScopeTreeWidget(anywidget.AnyWidget):
                 }
             )
             return {"title": node.label, "sections": sections}
+        if kind == "graph":
+            sections.append({"rows": [["graph", node.label], ["contains", _contents(node)]]})
+            return {"title": node.label, "sections": sections}
         calls = len(node.variables)
         for number, var in enumerate(node.variables[:MAX_CALLS_SHOWN], start=1):
             section = _variable_section(var, node.op)
@@ -259,7 +267,7 @@ class ScopeTreeWidget(anywidget.AnyWidget):
         if node.op is not None and not node.variables:
             sections.append(_op_section(node.op))
         scopes = self._scopes_at.get(node.path, [])
-        if node.scope_kinds or scopes or kind in ("scope", "graph"):
+        if node.scope_kinds or scopes or kind == "scope":
             sections.append(_scope_section(node, scopes))
         notes = []
         for name in {node.path, *(v.name for v in node.variables)}:

@@ -269,8 +269,29 @@ def test_graphs_made_in_the_cell_get_their_own_node(comms):
     nodes = first_show(widget, comms)["initial"]["batches"][0]["nodes"]
     assert [(n["label"], n["kind"]) for n in nodes] == [
         ("a", "scope"),
-        ("graph 1 (made in the cell)", "graph"),
+        ("Graph 1 (made in the cell)", "graph"),
     ]
+
+
+def test_eager_capture_shows_each_graph_under_its_title(comms, tf):
+    with scopekit.capture(eager=True) as cap:
+        tf.Variable(1.0, name="v")
+
+        @tf.function
+        def f(x):
+            with tf.name_scope("inside"):
+                return x * 2.0
+
+        f(tf.constant(1.0))
+    widget = ScopeTreeWidget(cap)
+    initial = first_show(widget, comms)["initial"]
+    eager, traced = initial["batches"][0]["nodes"]
+    assert (eager["label"], eager["kind"]) == ("Created eagerly (no graph)", "graph")
+    assert traced["label"] == "Graph 1: tf.function 'f' traced in the cell"
+    assert initial["open"] == [eager["id"], traced["id"]]
+    assert "inside" in [n["label"] for n in initial["batches"][2]["nodes"]]
+    rows = dict(detail_of(widget, comms, traced["id"])["sections"][0]["rows"])
+    assert rows["graph"] == traced["label"]
 
 
 # ---------------------------------------------------------------------------
