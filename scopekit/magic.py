@@ -16,6 +16,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from IPython.display import display
 
 from .capture import capture, import_tensorflow
+from .exercises.running import CellRun, RunError
 
 
 class CellSyntaxError(Exception):
@@ -78,6 +79,26 @@ class ScopesMagics(Magics):
             "missing, unexpected, shape mismatches, and a likely cause for each."
         ),
     )
+    @argument(
+        "--device",
+        choices=("auto", "cpu", "gpu"),
+        default=None,
+        help=(
+            "Place the cell's ops on this device (tf.device around the cell). auto: a GPU "
+            "when TensorFlow sees one, else the CPU (said in one line); gpu without a GPU "
+            "falls back to the CPU the same way. The tree shows each op's device."
+        ),
+    )
+    @argument(
+        "--run",
+        metavar="FETCHES",
+        help=(
+            "After the cell, run these ops or tensors (comma-separated names of Python "
+            "variables holding them, or graph names) in a tf.compat.v1.Session with "
+            "every variable initialized; show their values and where each op ran. "
+            "Implies --device auto unless --device is given. Graph mode only."
+        ),
+    )
     @cell_magic
     def scopes(self, line, cell):
         """Run the cell and show which scope shaped every name it created.
@@ -85,6 +106,7 @@ class ScopesMagics(Magics):
         Usage::
 
             %%scopes [-o NAME] [--graph fresh|default] [--text] [--eager] [--against CKPT]
+                     [--device auto|cpu|gpu] [--run FETCHES]
             with tf.compat.v1.name_scope('foo'):
                 with tf.compat.v1.variable_scope('bar'):
                     x = tf.compat.v1.get_variable('x', shape=())
@@ -115,6 +137,12 @@ class ScopesMagics(Magics):
         checkpoint; ``{var}`` in the line is replaced by a Python variable's value.
         ``scopekit.checkpoint.compare(CKPT, cap)`` gives the same as an object.
 
+        ``--device`` places the cell's ops on a device and ``--run`` runs what you
+        name after the cell: you see the values, the device every op ran on, and
+        that device in the tree. Without a GPU, ``auto`` and ``gpu`` run on the CPU
+        and say so in one line; nothing fails. The same from Python:
+        ``scopekit.exercises.on_device`` and ``scopekit.exercises.run``.
+
         Examples::
 
             %%scopes -o cap
@@ -126,6 +154,10 @@ class ScopesMagics(Magics):
 
             %%scopes --eager --against {ckpt_prefix}
             model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, name='dense')])
+
+            %%scopes --device auto --run y
+            x = tf.constant([1.0, 2.0], name='x')
+            y = tf.square(x, name='y')       # y = [1., 4.], and where it ran
         """
         args = parse_argstring(self.scopes, line)
         try:
@@ -140,6 +172,10 @@ class ScopesMagics(Magics):
         graph = tf.compat.v1.get_default_graph() if args.graph == "default" else None
         if args.eager and graph is not None:
             raise UsageError("--eager runs the cell eagerly, without a graph: drop --graph.")
+        if args.eager and args.run:
+            raise UsageError(
+                "--run runs a graph in a Session; an --eager cell has its values already."
+            )
         if args.against:
             from .checkpoint import resolve_checkpoint
 
@@ -149,8 +185,9 @@ class ScopesMagics(Magics):
                 raise UsageError(f"--against: {error}") from None
         namespace = self.shell.user_ns
         result = None
+        cell_run = CellRun(args.device, args.run)
         try:
-            with capture(graph, eager=args.eager) as result:
+            with capture(graph, eager=args.eager) as result, cell_run.placed():
                 exec(body, namespace)
                 value = eval(last_expression, namespace) if last_expression else None
         except BaseException as error:
@@ -158,7 +195,14 @@ class ScopesMagics(Magics):
                 self._show(result, args)
             self._keep_user_traceback(error, filename)
             raise
+        try:
+            ran = cell_run.finish(result, namespace)
+        except RunError as error:
+            self._show(result, args)
+            raise UsageError(str(error)) from None
         self._show(result, args)
+        if ran is not None:
+            display(ran)
         if args.against:
             from .checkpoint import compare
 

@@ -13,6 +13,7 @@ from ..attribution import name_parts
 from ..tree import ScopeNode
 from .words import (
     PREFIX_WORDS,
+    device_label,
     error_line,
     graph_line,
     graph_title,
@@ -81,6 +82,8 @@ def _summary(node: ScopeNode) -> str:
         icon, what = _ICONS["op"], escape(node.op.type)
     else:
         icon, what = _ICONS["scope"], ""
+    if device_label(node):
+        what = f"{what} {escape(device_label(node))}".strip()
     extra = f" <span class='sk-dim'>{what}</span>" if what else ""
     return f"{icon} {label}{_badges(node)}{extra}"
 

@@ -11,6 +11,7 @@ from typing import List
 
 from ..tree import ScopeNode
 from .words import (
+    device_label,
     error_line,
     graph_line,
     graph_title,
@@ -52,6 +53,8 @@ def _node_text(node: ScopeNode, label: str) -> str:
         parts.append(f"<- {variable_summary(node.variables)}")
     elif node.op is not None:
         parts.append(node.op.type)
+    if device_label(node):
+        parts.append(device_label(node))
     hidden = [c for c in node.children if c.internal_only]
     if hidden and (node.variables or node.op is not None):
         count = sum(c.op_count for c in hidden)

@@ -48,6 +48,15 @@ def maker(record) -> str:
     return record.type
 
 
+def device_label(node) -> str:
+    """'on CPU:0' when the node's op was placed on (or ran on) a device, else ''."""
+    device = getattr(node.op, "device", "") if node.op is not None else ""
+    if not device:
+        return ""
+    tail = device.rpartition("/")[2]
+    return "on " + (tail[len("device:") :] if tail.startswith("device:") else tail)
+
+
 def variable_summary(records) -> str:
     """One phrase for every call that returned the variable at a node."""
     first = records[0]
@@ -111,6 +120,7 @@ def _count(n: int, word: str) -> str:
 def headline(capture) -> str:
     """'1 variable (2 calls), 15 ops, 2 scopes opened by the cell (fresh graph)'."""
     user_scopes = sum(1 for s in capture.scopes if s.origin == "user")
+
     # Eager variables can share a name, so each new one counts (see attribution).
     def is_eager(v):
         return getattr(v, "kind", "") in ("eager", "keras")

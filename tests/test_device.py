@@ -1,0 +1,204 @@
+"""Device choice, the GPU fallback, placement in the tree, and values from real runs.
+
+These run on a CPU-only machine and are written to pass on a GPU machine too: what
+they expect follows what tf.config.list_physical_devices('GPU') reports.
+"""
+
+import pytest
+
+from scopekit import capture
+from scopekit.exercises import RunError, choose_device, on_device, run, visible_gpus
+from scopekit.exercises.device import CPU, GPU, NO_GPU_ASKED, NO_GPU_AUTO, short_device
+from tests.conftest import run as run_cell
+
+
+@pytest.fixture
+def has_gpu(tf):
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def test_visible_gpus_is_what_tensorflow_reports(tf):
+    assert visible_gpus() == tf.config.list_physical_devices("GPU")
+
+
+def test_cpu_is_always_the_cpu_and_silent():
+    choice = choose_device("cpu")
+    assert (choice.device, choice.message, choice.kind) == (CPU, "", "CPU")
+
+
+@pytest.mark.parametrize("request_", ["auto", "gpu"])
+def test_auto_and_gpu_take_a_gpu_when_there_is_one_else_fall_back(request_, has_gpu):
+    choice = choose_device(request_)
+    if has_gpu:
+        assert (choice.device, choice.message) == (GPU, "")
+    else:
+        assert choice.device == CPU and choice.fell_back
+        assert choice.message == (NO_GPU_AUTO if request_ == "auto" else NO_GPU_ASKED)
+        assert "\n" not in choice.message  # one line
+
+
+def test_the_decision_itself_on_both_kinds_of_machine():
+    # The rule, given the list of GPUs: the same code path a GPU machine takes.
+    assert choose_device("auto", gpus=["a GPU"]).device == GPU
+    assert choose_device("gpu", gpus=["a GPU"]).device == GPU
+    assert choose_device("cpu", gpus=["a GPU"]).device == CPU
+    assert choose_device("gpu", gpus=[]).message == NO_GPU_ASKED
+
+
+def test_a_bad_request_says_what_to_use():
+    with pytest.raises(ValueError, match="one of 'auto', 'cpu' or 'gpu', not 'tpu'"):
+        choose_device("tpu")
+
+
+def test_short_device_names():
+    assert short_device("/job:localhost/replica:0/task:0/device:CPU:0") == "CPU:0"
+    assert short_device("/device:GPU:0") == "GPU:0"
+    assert short_device("") == ""
+
+
+def build_and_run(tf, device, fetches="y"):
+    with capture() as cap, on_device(device, announce=False):
+        x = tf.constant([1.0, 2.0, 3.0], name="x")
+        with tf.compat.v1.variable_scope("layer"):
+            w = tf.compat.v1.get_variable(
+                "w", shape=(3,), initializer=tf.compat.v1.constant_initializer(2.0)
+            )
+        tf.square(x * w, name="y")
+    return cap, run(cap, fetches, device=device)
+
+
+def test_cpu_run_values_and_placement_recorded(tf):
+    cap, result = build_and_run(tf, "cpu")
+    assert result["y:0"].tolist() == [4.0, 16.0, 36.0]
+    assert result.devices() == ["CPU:0"]
+    # Every op the run needed is reported, with the device it ran on...
+    assert {"x", "layer/w", "mul", "y"} <= set(result.placement)
+    assert all(d.endswith("device:CPU:0") for d in result.placement.values())
+    # ...and the capture's tree shows it.
+    assert cap.ops[[o.name for o in cap.ops].index("y")].device.endswith("CPU:0")
+    assert "y  Square  on CPU:0" in cap.to_text()
+    assert "on CPU:0" in cap.to_html()
+    text = result.to_text()
+    assert text.splitlines()[0] == "Ran on CPU:0 (asked: cpu)"
+    assert "  y:0 = [ 4., 16., 36.]" in text
+
+
+def test_gpu_request_places_on_gpu_or_falls_back(tf, has_gpu, capsys):
+    cap, result = build_and_run(tf, "gpu")
+    out = capsys.readouterr().out
+    square = next(o for o in cap.ops if o.name == "y")
+    if has_gpu:
+        assert out == "" and square.device.endswith("GPU:0")
+        assert "GPU:0" in result.devices()
+    else:
+        assert out == NO_GPU_ASKED + "\n"  # said once, by run(); on_device was told to be quiet
+        assert square.device.endswith("CPU:0") and result.devices() == ["CPU:0"]
+    assert result["y:0"].tolist() == [4.0, 16.0, 36.0]
+
+
+def test_on_device_places_ops_while_building(tf, has_gpu, capsys):
+    with capture() as cap, on_device("auto") as choice:
+        tf.constant(1.0, name="c")
+    assert cap.ops[0].device == choice.device
+    printed = capsys.readouterr().out
+    assert printed == ("" if has_gpu else NO_GPU_AUTO + "\n")
+
+
+def test_run_a_variable_and_several_fetches(tf):
+    cap, result = build_and_run(tf, "cpu", fetches="layer/w, x:0")
+    assert result["layer/w"].tolist() == [2.0, 2.0, 2.0]
+    assert result["x:0"].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_run_errors_are_explained(tf):
+    cap, _ = build_and_run(tf, "cpu")
+    with pytest.raises(RunError, match="Nothing named 'nope' in the cell's graph"):
+        run(cap, "nope")
+    with pytest.raises(RunError, match="Nothing to run"):
+        run(cap, " , ")
+    with capture() as fed:
+        p = tf.compat.v1.placeholder(tf.float32, (2,), name="p")
+        tf.identity(p, name="q")
+    with pytest.raises(RunError, match="TensorFlow could not run q:0: You must feed a value"):
+        run(fed, "q")
+    assert run(fed, "q", feed_dict={p: [1.0, 2.0]})["q:0"].tolist() == [1.0, 2.0]
+
+
+# -- the magic -------------------------------------------------------------
+
+CELL = """%%scopes --text {options}
+with tf.compat.v1.variable_scope('tower'):
+    w = tf.compat.v1.get_variable('w', shape=(2,), initializer=tf.compat.v1.ones_initializer())
+x = tf.constant([1.0, 2.0], name='x')
+y = tf.square(x * w, name='y')
+"""
+
+
+def test_magic_device_and_run(shell, capsys, has_gpu):
+    result = run_cell(shell, CELL.format(options="--device gpu --run y,tower/w -o cap"))
+    assert result.success
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    if not has_gpu:
+        assert lines[0] == NO_GPU_ASKED  # the fallback, in one line, before anything else
+        assert out.count(NO_GPU_ASKED) == 1
+    kind = "GPU:0" if has_gpu else "CPU:0"
+    assert f"y  Square  on {kind}" in out
+    assert "  y:0 = [1., 4.]" in out
+    assert "  tower/w = [1., 1.]" in out
+    assert "Where each op ran" in out
+    assert shell.user_ns["cap"].ops[-1].device.endswith(kind)
+
+
+def test_magic_run_alone_means_auto_and_python_names_work(shell, capsys, has_gpu):
+    # A variable, so TensorFlow cannot fold the product into a constant before running.
+    cell = "%%scopes --text --run z\nz = tf.compat.v1.get_variable('v', initializer=3.0) * 2.0\n"
+    assert run_cell(shell, cell).success
+    out = capsys.readouterr().out
+    assert ("" if has_gpu else NO_GPU_AUTO) in out
+    assert "  z (mul:0) = 6." in out
+    ran_line = next(line for line in out.splitlines() if line.startswith("Ran on"))
+    assert ("GPU:0" if has_gpu else "CPU:0") in ran_line and ran_line.endswith("(asked: auto)")
+
+
+def test_magic_run_prefers_the_python_name_over_an_older_graph_name(shell, capsys):
+    cell = (
+        "%%scopes --text --graph default --device cpu --run v\n"
+        "v = tf.Variable(1.0, name='v') * 3.0\n"
+    )
+    for _ in range(2):  # the second run's graph still holds the first run's variable 'v'
+        assert run_cell(shell, cell).success
+        out = capsys.readouterr().out
+        assert "  v (mul" in out and ":0) = 3." in out
+
+
+def test_magic_without_the_options_places_nothing(shell, capsys):
+    assert run_cell(shell, CELL.format(options="-o cap")).success
+    assert all(op.device == "" for op in shell.user_ns["cap"].ops)
+    assert "Where each op ran" not in capsys.readouterr().out
+
+
+def test_magic_bad_fetch_and_bad_device_say_what_to_do(shell, capsys):
+    result = run_cell(shell, CELL.format(options="--run nope -o cap"))
+    assert not result.success
+    out = capsys.readouterr()
+    assert "Nothing named 'nope' in the cell's graph" in out.out + out.err
+    assert "Scope tree" in out.out  # the capture is still shown
+    result = run_cell(shell, CELL.format(options="--device tpu"))
+    assert not result.success
+    assert "invalid choice: 'tpu'" in "".join(capsys.readouterr())
+
+
+def test_magic_run_with_eager_says_why_not(shell, capsys):
+    result = run_cell(shell, "%%scopes --eager --run z9\nz9 = tf.constant(1.0)\n")
+    assert not result.success
+    assert "--run runs a graph in a Session" in "".join(capsys.readouterr())
+    assert "z9" not in shell.user_ns  # refused before the cell ran
+
+
+def test_magic_help_documents_the_options(shell):
+    from scopekit.magic import ScopesMagics
+
+    doc = ScopesMagics.scopes.__doc__
+    assert "[--device auto|cpu|gpu] [--run FETCHES]" in doc
+    assert "falls back to the CPU" in doc or "run on the CPU" in doc

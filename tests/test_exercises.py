@@ -1,0 +1,427 @@
+"""Each exercise's check passes on a correct solution and fails, in words, on typical mistakes.
+
+Cells run under the real capture, against real TensorFlow; the checkpoint exercises
+write real checkpoints into temporary directories.
+"""
+
+import inspect
+import logging
+import subprocess
+import sys
+
+import pytest
+
+from scopekit import capture
+from scopekit.exercises import (
+    EXERCISES,
+    ExerciseNotSolved,
+    check,
+    checkpoint_keys,
+    describe,
+    hint,
+    starter,
+    write_old_checkpoint,
+)
+
+
+def build(tf, code, namespace=None):
+    """Run `code` under capture() as %%scopes would; return (capture, namespace)."""
+    namespace = {"tf": tf} if namespace is None else {"tf": tf, **namespace}
+    try:
+        with capture() as cap:
+            exec(code, namespace)
+    except Exception:  # the capture keeps the error; checks must report it
+        pass
+    return cap, namespace
+
+
+def fails(exercise_id, cap, *phrases, **answers):
+    """Assert the check fails and its message contains every phrase."""
+    with pytest.raises(ExerciseNotSolved) as info:
+        check(exercise_id, cap, **answers)
+    message = str(info.value)
+    assert message.startswith(f"Not solved yet: {EXERCISES[exercise_id].title}")
+    assert message.rstrip().endswith(EXERCISES[exercise_id].hint)
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} not in:\n{message}"
+    return message
+
+
+def passes(exercise_id, cap, capsys, **answers):
+    check(exercise_id, cap, **answers)
+    out = capsys.readouterr().out
+    assert out.startswith(f"Solved: {EXERCISES[exercise_id].title}")
+    return out
+
+
+def test_importing_the_exercises_does_not_import_tensorflow():
+    code = "import sys, scopekit.exercises, scopekit.magic; print('tensorflow' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_catalog_has_eight_exercises_each_complete():
+    assert len(EXERCISES) >= 8
+    levels = [e.level for e in EXERCISES.values()]
+    assert levels == sorted(levels, key=["easy", "medium", "hard"].index)  # easy to hard
+    for exercise in EXERCISES.values():
+        assert exercise.statement and exercise.starter and exercise.hint
+        assert hint(exercise.id) == exercise.hint
+        assert starter(exercise.id) == exercise.starter
+        assert "check(" in describe(exercise.id)
+        compile(exercise.starter, exercise.id, "exec")  # the starter is valid Python
+        # What check() asks for is exactly what the checker takes.
+        params = list(inspect.signature(exercise.checker).parameters)[2:]
+        assert params == list(exercise.answers), exercise.id
+
+
+def test_unknown_exercise_and_wrong_arguments_say_what_to_do(tf):
+    cap, _ = build(tf, "x = tf.constant(1.0)")
+    with pytest.raises(KeyError, match="The exercises are: predict_names"):
+        check("no_such_exercise", cap)
+    with pytest.raises(TypeError, match="run the cell with `%%scopes -o cap`"):
+        check("reopened_scope", "not a capture")
+    with pytest.raises(TypeError, match="missing left, right"):
+        check("siamese", cap)
+
+
+PREDICT_GIVEN = """
+with tf.compat.v1.name_scope('outer'):
+    a = tf.Variable(1.0, name='a')
+    with tf.compat.v1.variable_scope('inner'):
+        b = tf.compat.v1.get_variable('b', shape=(), initializer=tf.compat.v1.zeros_initializer())
+        c = tf.add(a, b, name='c')
+"""
+
+
+def test_predict_names(tf, capsys):
+    cap, _ = build(tf, PREDICT_GIVEN)
+    right = {"a": "outer/a", "b": "inner/b", "c": "outer/inner/c"}
+    passes("predict_names", cap, capsys, predicted=right)
+    fails(
+        "predict_names",
+        cap,
+        "no prediction for 'a' yet (a tf.Variable)",
+        "no prediction for 'c' yet (an op of type AddV2)",
+        predicted={"a": "?", "b": "?", "c": "?"},
+    )
+    message = fails("predict_names", cap, predicted={**right, "b": "outer/inner/b"})
+    assert "you predicted 'outer/inner/b' for 'b'" in message
+    assert "a get_variable variable; look at its prefix: 'inner' comes from the variable scope" in (
+        message
+    )
+    assert "right: 'a' is named 'outer/a'." in message
+
+
+VS_SOLUTION = """
+with tf.compat.v1.name_scope('outer'):
+    with tf.compat.v1.variable_scope('inner'):
+        v = tf.Variable(0.0, name='v')
+        w = tf.compat.v1.get_variable('w', shape=())
+answer = {"tf.Variable": "name scope", "get_variable": "variable scope"}
+"""
+
+
+def test_variable_vs_get_variable(tf, capsys):
+    cap, ns = build(tf, VS_SOLUTION)
+    out = passes("variable_vs_get_variable", cap, capsys, answer=ns["answer"])
+    assert "tf.Variable became 'outer/inner/v' and get_variable 'inner/w'" in out
+    cap, ns = build(tf, starter("variable_vs_get_variable"))
+    fails(
+        "variable_vs_get_variable",
+        cap,
+        "'v' (tf.Variable) and 'w' (get_variable) have the same prefix ''",
+        "answer['tf.Variable'] is '?'",
+        answer=ns["answer"],
+    )
+    cap, _ = build(tf, VS_SOLUTION)
+    swapped = {"tf.Variable": "variable scope", "get_variable": "name scope"}
+    fails("variable_vs_get_variable", cap, "answer['get_variable'] is 'name scope'", answer=swapped)
+
+
+REOPEN_SOLUTION = """
+with tf.compat.v1.name_scope('my_scope') as scope:
+    a = tf.constant(1.0, name='a')
+with tf.compat.v1.name_scope(scope):
+    b = tf.constant(2.0, name='b')
+"""
+
+
+def test_reopened_scope(tf, capsys):
+    cap, _ = build(tf, REOPEN_SOLUTION)
+    passes("reopened_scope", cap, capsys)
+    cap, _ = build(tf, starter("reopened_scope"))
+    message = fails(
+        "reopened_scope",
+        cap,
+        "op 'b' is named 'my_scope_1/b': look at scope 'my_scope_1'",
+        "name scope 'my_scope_1' was opened",
+    )
+    assert "entered only once" not in message and "re-entered my_scope" not in message
+    # Merging the two blocks dodges the lesson: the check asks for the re-entry.
+    merged = (
+        "with tf.compat.v1.name_scope('my_scope'):\n"
+        "    a = tf.constant(1.0, name='a')\n"
+        "    b = tf.constant(2.0, name='b')\n"
+    )
+    cap, _ = build(tf, merged)
+    fails("reopened_scope", cap, "my_scope was entered only once")
+
+
+DENSE_USE = """
+x = tf.ones((1, 3))
+h = dense(x, 4)
+y = dense(h, 2)
+"""
+DENSE_SOLUTION = """
+def dense(x, units):
+    with tf.compat.v1.variable_scope(None, default_name='dense'):
+        kernel = tf.compat.v1.get_variable(
+            'kernel', shape=(x.shape[-1], units),
+            initializer=tf.compat.v1.ones_initializer())
+        return tf.matmul(x, kernel)
+"""
+
+
+def test_already_exists(tf, capsys):
+    cap, ns = build(tf, DENSE_SOLUTION + DENSE_USE)
+    out = passes("already_exists", cap, capsys)
+    assert "two kernels, one per layer: 'dense/kernel', 'dense_1/kernel'" in out
+    assert "[[12., 12.]]" in out
+    cap, ns = build(tf, starter("already_exists") + DENSE_USE)
+    fails(
+        "already_exists",
+        cap,
+        "the cell still raises ValueError: Variable dense/kernel already exists, disallowed.",
+        "each needs its own variable scope",
+    )
+    auto = DENSE_SOLUTION.replace(
+        "None, default_name='dense'", "'dense', reuse=tf.compat.v1.AUTO_REUSE"
+    )
+    cap, _ = build(tf, auto + DENSE_USE)
+    fails("already_exists", cap, "Reuse shares the first layer's kernel")
+
+
+EMBED_USE = """
+first = embed(tf.constant([1, 2]))
+second = embed(tf.constant([3]))
+"""
+EMBED_SOLUTION = """
+def embed(ids):
+    with tf.compat.v1.variable_scope('embedding', reuse=tf.compat.v1.AUTO_REUSE):
+        table = tf.compat.v1.get_variable(
+            'table', shape=(10, 4),
+            initializer=tf.compat.v1.constant_initializer(0.5))
+    return tf.nn.embedding_lookup(table, ids, name='lookup')
+"""
+
+
+def test_auto_reuse(tf, capsys):
+    cap, ns = build(tf, EMBED_SOLUTION + EMBED_USE)
+    out = passes("auto_reuse", cap, capsys, fn=ns["embed"])
+    assert "one table 'embedding/table', got by 2 calls" in out
+    assert "called three times in a new graph, embed() made one variable" in out
+    cap, ns = build(tf, starter("auto_reuse") + EMBED_USE)
+    fails("auto_reuse", cap, "Variable embedding/table already exists", fn=ns["embed"])
+    reuse_true = EMBED_SOLUTION.replace("tf.compat.v1.AUTO_REUSE", "True")
+    cap, ns = build(tf, reuse_true + EMBED_USE)
+    fails("auto_reuse", cap, "reuse=True only finds variables", fn=ns["embed"])
+
+
+SIAMESE_GIVEN = """
+def tower(x):
+    kernel = tf.compat.v1.get_variable(
+        'kernel', shape=(3, 2), initializer=tf.compat.v1.constant_initializer(0.1))
+    return tf.matmul(x, kernel, name='out')
+
+left_in = tf.compat.v1.placeholder(tf.float32, (None, 3), name='left_in')
+right_in = tf.compat.v1.placeholder(tf.float32, (None, 3), name='right_in')
+"""
+SIAMESE_SOLUTION = """
+with tf.compat.v1.variable_scope('tower'):
+    left = tower(left_in)
+with tf.compat.v1.variable_scope('tower', reuse=True):
+    right = tower(right_in)
+"""
+
+
+def test_siamese(tf, capsys):
+    cap, ns = build(tf, SIAMESE_GIVEN + SIAMESE_SOLUTION)
+    out = passes("siamese", cap, capsys, left=ns["left"], right=ns["right"])
+    assert "one variable 'tower/kernel'" in out
+    assert "two reads of it: 'tower/out/ReadVariableOp', 'tower_1/out/ReadVariableOp'" in out
+    cap, ns = build(tf, SIAMESE_GIVEN + starter("siamese"))
+    fails(
+        "siamese",
+        cap,
+        "there are 2 kernels ('left/kernel', 'right/kernel')",
+        left=ns["left"],
+        right=ns["right"],
+    )
+    cap, ns = build(tf, SIAMESE_GIVEN + SIAMESE_SOLUTION)
+    fails(
+        "siamese",
+        cap,
+        "right should be a tensor the cell built (got str)",
+        left=ns["left"],
+        right="tower_1/out",
+    )
+    # Forgetting reuse=True: the second tower fails to build.
+    cap, ns = build(tf, SIAMESE_GIVEN + SIAMESE_SOLUTION.replace(", reuse=True", ""))
+    fails("siamese", cap, "Variable tower/kernel already exists", left=ns["left"], right=None)
+
+
+MLP_GIVEN = """
+x = tf.compat.v1.placeholder(tf.float32, (None, 4), name='x')
+
+def dense(inputs, units, activation=None):
+    weights = tf.compat.v1.get_variable('weights', shape=(inputs.shape[-1], units))
+    biases = tf.compat.v1.get_variable(
+        'biases', shape=(units,), initializer=tf.compat.v1.zeros_initializer())
+    out = tf.matmul(inputs, weights) + biases
+    return activation(out) if activation else out
+"""
+MLP_SOLUTION = """
+with tf.compat.v1.variable_scope('mlp'):
+    with tf.compat.v1.variable_scope('hidden1'):
+        h1 = dense(x, 8, tf.nn.relu)
+    with tf.compat.v1.variable_scope('hidden2'):
+        h2 = dense(h1, 8, tf.nn.relu)
+    with tf.compat.v1.variable_scope('logits'):
+        logits = dense(h2, 3)
+"""
+
+
+def test_mlp_keys(tf, capsys):
+    cap, ns = build(tf, MLP_GIVEN + MLP_SOLUTION)
+    out = passes("mlp_keys", cap, capsys, logits=ns["logits"])
+    assert "exactly the six keys" in out and "shape (2, 3)" in out
+    cap, ns = build(tf, MLP_GIVEN + starter("mlp_keys"))
+    fails(
+        "mlp_keys",
+        cap,
+        "the checkpoint is missing 'mlp/hidden1/biases', 'mlp/hidden1/weights', ",
+        "the checkpoint has a key 'weights' that is not in the list. get_variable ignored"
+        " name scope 'mlp/hidden1' and followed no variable scope (none was open).",
+        "logits for a batch of 2 have shape (2, 8), expected (2, 3).",
+        logits=ns["logits"],
+    )
+    # All six variables, but the second hidden layer is skipped in the computation.
+    skipped = MLP_SOLUTION.replace("logits = dense(h2, 3)", "logits = dense(h1, 3)")
+    cap, ns = build(tf, MLP_GIVEN + skipped)
+    fails(
+        "mlp_keys",
+        cap,
+        "logits are not computed from 'mlp/hidden2/biases', 'mlp/hidden2/weights'",
+        logits=ns["logits"],
+    )
+
+
+RESTORE_GIVEN = """
+with tf.compat.v1.variable_scope('model'):
+    with tf.compat.v1.variable_scope('encoder'):
+        kernel = tf.compat.v1.get_variable('kernel', shape=(3, 2))
+        bias = tf.compat.v1.get_variable('bias', shape=(2,))
+"""
+RESTORE_SOLUTION = """
+saver = tf.compat.v1.train.Saver({'encoder/dense/kernel': kernel, 'encoder/dense/bias': bias})
+"""
+
+
+def test_restore_checkpoint(tf, tmp_path, capsys, caplog):
+    old = write_old_checkpoint(str(tmp_path))
+    assert checkpoint_keys(old) == {"encoder/dense/bias": (2,), "encoder/dense/kernel": (3, 2)}
+    cap, ns = build(tf, RESTORE_GIVEN + RESTORE_SOLUTION)
+    # In Jupyter TensorFlow logs "Restoring parameters from <path>" at INFO: not here.
+    caplog.set_level(logging.INFO, logger="tensorflow")
+    out = passes("restore_checkpoint", cap, capsys, saver=ns["saver"], checkpoint=old)
+    assert not [r for r in caplog.records if str(tmp_path) in r.getMessage()]
+    assert "'model/encoder/kernel' holds the checkpoint's 'encoder/dense/kernel'" in out
+    cap, ns = build(tf, RESTORE_GIVEN + starter("restore_checkpoint"))
+    message = fails(
+        "restore_checkpoint",
+        cap,
+        "the Saver asks the checkpoint for 'model/encoder/bias', 'model/encoder/kernel', "
+        "which it does not have; its keys are 'encoder/dense/bias', 'encoder/dense/kernel'.",
+        saver=ns["saver"],
+        checkpoint=old,
+    )
+    assert str(tmp_path) not in message  # no temporary path in what learners see
+    swapped = RESTORE_SOLUTION.replace(
+        "'encoder/dense/kernel': kernel", "'encoder/dense/kernel': bias"
+    )
+    swapped = swapped.replace("'encoder/dense/bias': bias", "'encoder/dense/bias': kernel")
+    cap, ns = build(tf, RESTORE_GIVEN + swapped)
+    fails(
+        "restore_checkpoint",
+        cap,
+        "'model/encoder/kernel' now holds the checkpoint's 'encoder/dense/bias' (shape (2,)), "
+        "not 'encoder/dense/kernel'",
+        saver=ns["saver"],
+        checkpoint=old,
+    )
+    fails(
+        "restore_checkpoint",
+        cap,
+        "saver should be a tf.compat.v1.train.Saver, not dict",
+        saver={},
+        checkpoint=old,
+    )
+    fails(
+        "restore_checkpoint",
+        cap,
+        "there is no checkpoint where `checkpoint` points",
+        saver=ns["saver"],
+        checkpoint=str(tmp_path / "missing"),
+    )
+    partial = "saver = tf.compat.v1.train.Saver({'encoder/dense/kernel': kernel})\n"
+    cap, ns = build(tf, RESTORE_GIVEN + partial)
+    fails(
+        "restore_checkpoint",
+        cap,
+        "'model/encoder/bias' was not restored",
+        saver=ns["saver"],
+        checkpoint=old,
+    )
+
+
+# Other right answers pass too: the checks judge what the graph is, not how it was written.
+OTHER_SIAMESE = {
+    "reuse_variables": """
+with tf.compat.v1.variable_scope('shared') as scope:
+    left = tower(left_in)
+    scope.reuse_variables()
+    right = tower(right_in)
+""",
+    "auto_reuse": """
+for side in ('left', 'right'):
+    with tf.compat.v1.variable_scope('tower', reuse=tf.compat.v1.AUTO_REUSE):
+        globals()[side] = tower(globals()[side + '_in'])
+""",
+}
+
+
+@pytest.mark.parametrize("variant", sorted(OTHER_SIAMESE))
+def test_siamese_other_right_answers(tf, capsys, variant):
+    cap, ns = build(tf, SIAMESE_GIVEN + OTHER_SIAMESE[variant])
+    passes("siamese", cap, capsys, left=ns["left"], right=ns["right"])
+
+
+def test_reopened_scope_by_its_full_name(tf, capsys):
+    code = REOPEN_SOLUTION.replace("name_scope(scope)", "name_scope('my_scope/')")
+    cap, _ = build(tf, code)
+    passes("reopened_scope", cap, capsys)
+
+
+def test_mlp_with_a_loop_over_layer_names(tf, capsys):
+    loop = """
+h = x
+with tf.compat.v1.variable_scope('mlp'):
+    for name, units, act in [('hidden1', 8, tf.nn.relu), ('hidden2', 8, tf.nn.relu),
+                             ('logits', 3, None)]:
+        with tf.compat.v1.variable_scope(name):
+            h = dense(h, units, act)
+logits = h
+"""
+    cap, ns = build(tf, MLP_GIVEN + loop)
+    passes("mlp_keys", cap, capsys, logits=ns["logits"])
