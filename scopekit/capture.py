@@ -149,7 +149,14 @@ class Capture:
         return render_html(self, **limits)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/plain": self.to_text(), "text/html": self.to_html()}
+        bundle = {"text/plain": self.to_text(), "text/html": self.to_html()}
+        try:
+            from .widget import widget_view_entry
+        except ImportError:  # no ipywidgets/anywidget: the static views are the output
+            return bundle
+        # In a kernel, the interactive tree joins the bundle; other front ends skip it.
+        bundle.update(widget_view_entry(self))
+        return bundle
 
     def __repr__(self) -> str:
         state = "open" if not self.closed else "closed"

@@ -66,7 +66,8 @@ def _badges(node: ScopeNode) -> str:
     for word in badge.split(" + "):
         css = _BADGE_CLASS.get(word, "sk-lib")
         spans.append(f'<span class="sk-badge {css}">{escape(word)}</span>')
-    return "".join(spans)
+    # Spaces and '+' keep it readable where styles are stripped (untrusted notebooks).
+    return " " + " + ".join(spans)
 
 
 def _summary(node: ScopeNode) -> str:

@@ -1,0 +1,438 @@
+"""The scope tree widget in a real JupyterLab, in a real Chromium.
+
+Starts JupyterLab on 127.0.0.1 (free port, throw-away config/runtime/settings
+dirs, a known token), opens a copy of ``ui-tests/scopes-demo.ipynb``, runs it,
+and checks what a person sees: the tree, a node opened by a click, the detail
+pane of ``bar/x``, the search, the view toggle, and that hostile names stay text.
+Screenshots go to ``artifacts/`` (git-ignored). The server is always stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "ui-tests" / "scopes-demo.ipynb"
+ARTIFACTS = REPO / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TOKEN = "scopekit-ui-test"
+SAVED = "saved-demo.ipynb"
+SERVER_START_TIMEOUT = 90  # seconds
+CELL_TIMEOUT_MS = 120_000  # TensorFlow's first import in a cold kernel is slow on 2 cores
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _kernels_of(runtime: Path) -> list:
+    """Pids of the kernels this server started: their command lines name our runtime dir."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if f"{runtime}/kernel-" in cmdline:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _stop(process: subprocess.Popen, runtime: Path) -> None:
+    """Stop the server (its process group) and the kernels it started (their own groups)."""
+    kernels = _kernels_of(runtime)
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, sig)
+                process.wait(timeout=wait)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+        for pid in kernels:  # the server shuts them down on SIGTERM; make sure
+            try:
+                os.kill(pid, sig if process.poll() is None else signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if process.poll() is not None:
+            break
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server serving a fresh copy of the demo notebook; yields its base URL."""
+    home = tmp_path_factory.mktemp("jupyter")
+    root = home / "root"
+    root.mkdir()
+    notebook = json.loads(DEMO.read_text())
+    for cell in notebook["cells"]:  # what the test sees must come from this run
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    notebook["metadata"].pop("widgets", None)
+    (root / DEMO.name).write_text(json.dumps(notebook))
+    # The committed notebook as saved (outputs and widget state), for the no-kernel view.
+    shutil.copy(DEMO, root / SAVED)
+    config = home / "config"
+    (config / "labconfig").mkdir(parents=True)
+    # No "Jupyter news?" toast over the notebook.
+    (config / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    )
+    # Start the notebook's own kernel (python3) without asking.
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(
+        json.dumps({"autoStartDefaultKernel": True})
+    )
+    env = dict(os.environ)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(config),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        # The kernel imports scopekit from this checkout.
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        TF_CPP_MIN_LOG_LEVEL="1",
+        TF_ENABLE_ONEDNN_OPTS="0",
+    )
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={home / 'settings'}",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to run cells
+        "--allow-root",  # CI containers run as root
+    ]  # fmt: skip
+    # A SIGTERM (CI timeout) becomes KeyboardInterrupt, so the finalizer below still runs.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    with open(home / "server.log", "w") as log:
+        # Its own process group: stopping it reaches every process the server forked.
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            _wait_until_serving(process, base, home / "server.log")
+            yield base
+        finally:
+            _stop(process, home / "runtime")
+            signal.signal(signal.SIGTERM, previous)
+            _assert_nothing_left(process, home / "runtime")
+
+
+def _assert_nothing_left(process, runtime: Path) -> None:
+    """The server, everything in its process group and its kernels are gone."""
+    try:
+        os.killpg(process.pid, 0)
+        group_alive = True
+    except ProcessLookupError:
+        group_alive = False
+    kernels = _kernels_of(runtime)
+    if process.poll() is None or group_alive or kernels:
+        pytest.fail(f"left running: server group alive={group_alive}, kernels={kernels}")
+
+
+def _wait_until_serving(process, base: str, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            pytest.fail("JupyterLab exited:\n" + log.read_text()[-3000:])
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail("JupyterLab did not start in time:\n" + log.read_text()[-3000:])
+            time.sleep(0.5)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _require_chromium(path: str = CHROMIUM) -> None:
+    """Fail (never skip) without Debian's Chromium, saying how to install it."""
+    if not Path(path).exists():
+        pytest.fail(
+            f"No Chromium at {path}; the real-browser test needs it: apt-get install -y chromium"
+        )
+
+
+def test_missing_chromium_fails_with_the_install_command():
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        _require_chromium("/nonexistent/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def notebook(browser, lab):
+    """The demo notebook open in JupyterLab with all its cells run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(30_000)
+    dialogs, console = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.dialogs = dialogs
+    try:
+        page.goto(f"{lab}/lab/tree/{DEMO.name}?reset&token={TOKEN}")
+        page.wait_for_function(
+            "() => window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000
+        )
+        # The notebook's kernel is connected and idle (not just the page drawn).
+        page.wait_for_function(
+            """() => {
+                const session = window.jupyterapp.shell.currentWidget?.sessionContext;
+                return session && session.session?.kernel
+                    && session.kernelDisplayStatus === 'idle';
+            }""",
+            timeout=90_000,
+        )
+        # If a kernel picker shows anyway, take the preferred kernel it offers.
+        picker = page.locator(".jp-Dialog .jp-mod-accept")
+        with contextlib.suppress(PlaywrightTimeout):  # no dialog is the normal case
+            picker.wait_for(timeout=3_000)
+            picker.click()
+        # Run every cell as "Run All" does (not awaited: waits below have timeouts).
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        page.wait_for_selector(".sk-widget .sk-row", timeout=CELL_TIMEOUT_MS)
+        # The last cells (hostile names, a wide capture) are done when their widgets show.
+        page.wait_for_function(
+            "() => document.querySelectorAll('.sk-widget').length >= 3", timeout=CELL_TIMEOUT_MS
+        )
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "setup-failure.png"), full_page=True)
+        raise
+    finally:
+        (ARTIFACTS / "browser-console.log").write_text("\n".join(console))
+    yield page
+    (ARTIFACTS / "browser-console.log").write_text("\n".join(console))
+    page.screenshot(path=str(ARTIFACTS / "browser-final.png"), full_page=True)
+    page.close()
+
+
+def _demo(page):
+    return page.locator(".sk-widget").first
+
+
+def test_tree_is_drawn_with_legend_and_user_scopes_open(notebook):
+    widget = _demo(notebook)
+    widget.scroll_into_view_if_needed()
+    notebook.screenshot(path=str(ARTIFACTS / "tree-drawn.png"))
+    rows = widget.locator(".sk-row")
+    labels = rows.locator(".sk-label").all_text_contents()
+    # Top level as the name view has it: foo/, bar/ (get_variable ignored 'foo'), the series.
+    assert "foo" in labels and "bar" in labels
+    assert "layer_[0..7]" in labels, labels
+    # foo starts open (a shallow user scope), so its child bar is drawn too.
+    assert labels.count("bar") == 2, labels
+    legend = widget.locator(".sk-legend").inner_text()
+    for words in ("name scope", "variable scope", "library scope"):
+        assert words in legend
+    assert "get_variable ignored name scope 'foo'" in widget.locator(".sk-header").inner_text()
+    # The same output keeps the static views for front ends without widgets (nbconvert, nbval).
+    mimetypes = notebook.evaluate(
+        """() => {
+            const cell = window.jupyterapp.shell.currentWidget.content.model.cells.get(3);
+            return Object.keys(cell.outputs.get(0).data).sort();
+        }"""
+    )
+    assert mimetypes == ["application/vnd.jupyter.widget-view+json", "text/html", "text/plain"]
+
+
+def test_click_opens_a_node(notebook):
+    widget = _demo(notebook)
+    series = widget.locator(".sk-row", has=notebook.locator(".sk-label", has_text="layer_[0..7]"))
+    assert series.get_attribute("aria-expanded") == "false"
+    before = widget.locator(".sk-row").count()
+    series.locator(".sk-twisty").click()
+    expect_label = widget.locator(".sk-label", has_text="layer_3")
+    expect_label.wait_for(timeout=10_000)
+    assert series.get_attribute("aria-expanded") == "true"
+    assert widget.locator(".sk-row").count() == before + 8
+    notebook.screenshot(path=str(ARTIFACTS / "series-opened.png"))
+
+
+def test_detail_pane_explains_bar_x(notebook):
+    widget = _demo(notebook)
+    bar = widget.locator(
+        ".sk-row[aria-level='1']", has=notebook.locator(".sk-label", has_text="bar")
+    )
+    if bar.get_attribute("aria-expanded") == "false":
+        bar.locator(".sk-twisty").click()
+    x = widget.locator(".sk-row[aria-level='2'].sk-variable", has_text="x")
+    x.first.click()
+    detail = widget.locator(".sk-detail")
+    detail.locator(".sk-title", has_text="bar/x").wait_for(timeout=10_000)
+    text = detail.inner_text()
+    assert "get_variable('x')" in text
+    assert "name scope at creation" in text and "'foo/bar'" in text
+    assert "variable scope at creation" in text and "'bar'" in text
+    assert "prefix from" in text
+    # The reused call (reuse=True) is the second call listed.
+    assert "yes" in detail.locator("tr", has_text="reused").last.inner_text()
+    # The prefix is marked as coming from the variable scope.
+    piece = detail.locator(".sk-piece.variable_scope").first
+    assert piece.locator("code").inner_text() == "bar/"
+    assert "from variable scope" in piece.inner_text()
+    notebook.screenshot(path=str(ARTIFACTS / "detail-bar-x.png"))
+
+
+def test_search_finds_an_unopened_name(notebook):
+    widget = _demo(notebook)
+    # layer_5/w sits inside the series; close the series first, so it is not drawn.
+    series = widget.locator(".sk-row", has=notebook.locator(".sk-label", has_text="layer_[0..7]"))
+    if series.get_attribute("aria-expanded") == "true":
+        series.locator(".sk-twisty").click()
+    assert widget.locator(".sk-label", has_text="layer_5").count() == 0
+    box = widget.locator(".sk-search")
+    box.fill("layer_5/w")
+    box.press("Enter")
+    # Exact names come first; the variable's internal ops (initializer...) match too.
+    widget.locator(".sk-found", has_text="match 1 of").wait_for(timeout=10_000)
+    selected = widget.locator(".sk-row.sk-selected")
+    assert selected.locator(".sk-label").inner_text() == "w"
+    widget.locator(".sk-detail .sk-title", has_text="layer_5/w").wait_for(timeout=10_000)
+    assert widget.locator(".sk-detail .sk-title").inner_text() == "layer_5/w"
+    notebook.screenshot(path=str(ARTIFACTS / "search.png"))
+
+
+def test_keyboard_moves_and_opens(notebook):
+    widget = _demo(notebook)
+    widget.locator(".sk-row").first.click()
+    first = widget.locator(".sk-row.sk-selected .sk-label").inner_text()
+    notebook.keyboard.press("ArrowDown")
+    second = widget.locator(".sk-row.sk-selected .sk-label").inner_text()
+    assert second != first
+    notebook.keyboard.press("ArrowUp")
+    assert widget.locator(".sk-row.sk-selected .sk-label").inner_text() == first
+    row = widget.locator(".sk-row.sk-selected")
+    was = row.get_attribute("aria-expanded")
+    notebook.keyboard.press("Enter")
+    assert row.get_attribute("aria-expanded") != was
+
+
+def test_view_toggle_moves_the_leaf(notebook):
+    widget = _demo(notebook)
+    box = widget.locator(".sk-search")
+    box.fill("foo/bar/x2")
+    box.press("Enter")
+    widget.locator(".sk-detail .sk-title", has_text="foo/bar/x2").wait_for(timeout=10_000)
+    assert widget.locator(".sk-row.sk-selected").get_attribute("aria-level") == "3"
+    widget.locator(".sk-view[data-view='variable']").click()
+    # In the variable view the op sits under 'bar' (its variable scope), one level up.
+    selected = widget.locator(".sk-row.sk-selected[aria-level='2']")
+    selected.wait_for(timeout=10_000)
+    assert selected.locator(".sk-label").inner_text() == "x2"
+    labels = widget.locator(".sk-row[aria-level='1'] .sk-label").all_text_contents()
+    assert "foo" not in labels  # name scopes are not part of the variable view
+    notebook.screenshot(path=str(ARTIFACTS / "variable-view.png"))
+    widget.locator(".sk-view[data-view='name']").click()
+    widget.locator(".sk-row.sk-selected[aria-level='3']").wait_for(timeout=10_000)
+
+
+def test_hostile_names_stay_text(notebook):
+    hostile = notebook.locator(".sk-widget").nth(1)
+    hostile.scroll_into_view_if_needed()
+    labels = hostile.locator(".sk-label").all_text_contents()
+    assert '<img src=x onerror="window.__scopekit_pwned=1">' in labels
+    box = hostile.locator(".sk-search")
+    box.fill("</script>")
+    box.press("Enter")
+    hostile.locator(".sk-found", has_text="match 1 of 1").wait_for(timeout=10_000)
+    assert hostile.locator(".sk-row.sk-selected .sk-label").inner_text() == "script>"
+    hostile.locator(".sk-detail .sk-title").wait_for(timeout=10_000)
+    assert "<b>Op</b>" in hostile.locator(".sk-detail").inner_text()
+    notebook.screenshot(path=str(ARTIFACTS / "hostile.png"))
+    # Nothing ran and nothing became markup: no flag, no dialog, no injected element.
+    assert notebook.evaluate("() => window.__scopekit_pwned") is None
+    assert notebook.dialogs == []
+    assert hostile.locator("img, script, b").count() == 0
+
+
+def test_wide_level_arrives_in_pages(notebook):
+    wide = notebook.locator(".sk-widget").nth(2)
+    wide.scroll_into_view_if_needed()
+    assert wide.locator(".sk-row:not(.sk-more)").count() == 200
+    assert wide.locator(".sk-more").inner_text() == "show more (250 not shown yet)"
+    # Search answers with the page that holds the match, past the one not loaded yet.
+    box = wide.locator(".sk-search")
+    box.fill("n444x")
+    box.press("Enter")
+    wide.locator(".sk-row.sk-selected", has_text="n444x").wait_for(timeout=10_000)
+    assert wide.locator(".sk-row:not(.sk-more)").count() == 250
+    assert wide.locator(".sk-more").inner_text() == "show more (200 not shown yet)"
+    wide.locator(".sk-more").click()
+    wide.locator(".sk-label", has_text="n399x").wait_for(timeout=10_000)
+    assert wide.locator(".sk-row:not(.sk-more)").count() == 450
+    assert wide.locator(".sk-more").count() == 0
+    labels = wide.locator(".sk-label").all_text_contents()
+    assert labels == [f"n{i}x" for i in range(450)]
+
+
+def test_readme_screenshot(notebook):
+    """The picture the README shows: bar/x selected, its detail beside the tree."""
+    widget = _demo(notebook)
+    box = widget.locator(".sk-search")
+    box.fill("bar/x")
+    box.press("Enter")
+    widget.locator(".sk-detail .sk-title", has_text="bar/x").wait_for(timeout=10_000)
+    shot = ARTIFACTS / "scope-tree.png"
+    widget.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("SCOPEKIT_UPDATE_DOCS_IMAGE"):
+        # Refresh the committed README picture on purpose only.
+        shutil.copy(shot, REPO / "docs" / "images" / "scope-tree.png")
+
+
+def test_saved_notebook_shows_the_static_view(lab, browser):
+    """Opened from disk (untrusted, no live widget), the output falls back to text/html."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{lab}/lab/tree/{SAVED}?reset&token={TOKEN}")
+        static = page.locator(".jp-OutputArea-output", has_text="Where each name came from")
+        static.first.wait_for(timeout=60_000)
+        assert "get_variable('x')" in static.first.inner_text()
+        assert page.locator(".sk-widget").count() == 0
+        assert "Error displaying widget" not in page.locator(".jp-Notebook").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "saved-static-view.png"))
+    finally:
+        page.close()
