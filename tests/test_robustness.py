@@ -383,3 +383,22 @@ def test_accepted_hostile_and_long_names_render_escaped_and_intact(tf):
     assert f"{angle}/{long}_op" in text
     assert "in&gt;out&gt;script" in html and "in>out" not in html
     assert long in html
+
+
+def test_eager_and_keras_hostile_names_render_escaped_and_intact(tf):
+    import keras
+
+    img = "<img src=x onerror=alert(1)>"
+    bold = "<b onmouseover=alert(1)>"
+    with capture(eager=True) as cap:
+        tf.Variable(1.0, name=img)  # eager variables take any name
+        layer = keras.layers.Dense(2, name=bold)
+        layer.build((None, 3))
+    names = {v.name for v in cap.variables}
+    assert img in names
+    assert any(bold in (v.path or v.name) for v in cap.variables)
+    text, html = cap.to_text(), cap.to_html()
+    assert img in text and bold in text
+    assert "<img" not in html and "<b " not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;b onmouseover=alert(1)&gt;" in html
