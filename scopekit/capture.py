@@ -489,23 +489,7 @@ class _Hooks:
             recorder.raw_scopes.append((*fields, recorder.index_of(graph)))
 
     def _record_variable(self, graph, variable, requested, creator, reused, ns, vs) -> None:
-        name = _strip_output_index(variable.name)
-        try:
-            shape = tuple(variable.shape.as_list())
-        except (ValueError, AttributeError):
-            shape = None
-        dtype = getattr(getattr(variable, "dtype", None), "base_dtype", None)
-        record = VariableRecord(
-            name=name,
-            requested=requested,
-            creator=creator,
-            reused=reused,
-            name_scope=ns,
-            variable_scope=vs,
-            prefix_from=prefix_from(name, ns, vs),
-            shape=shape,
-            dtype=dtype.name if dtype is not None else "",
-        )
+        record = variable_record(variable, requested, creator, reused, ns, vs)
         for recorder in self._watchers(graph):
             index = recorder.index_of(graph)
             recorder.result.variables.append(replace(record, graph=index) if index else record)
@@ -529,6 +513,28 @@ class _Hooks:
                 ns = before
         for recorder in watchers:
             recorder.op_context[(recorder.index_of(graph), name)] = (ns, vs, internal)
+
+
+def variable_record(variable, requested, creator, reused, ns, vs, **extra) -> VariableRecord:
+    """A VariableRecord for a TF variable, from the scopes in force at its call."""
+    name = _strip_output_index(variable.name)
+    try:
+        shape = tuple(variable.shape.as_list())
+    except (ValueError, AttributeError):
+        shape = None
+    dtype = getattr(getattr(variable, "dtype", None), "base_dtype", None)
+    return VariableRecord(
+        name=name,
+        requested=requested,
+        creator=creator,
+        reused=reused,
+        name_scope=ns,
+        variable_scope=vs,
+        prefix_from=prefix_from(name, ns, vs),
+        shape=shape,
+        dtype=dtype.name if dtype is not None else "",
+        **extra,
+    )
 
 
 def _strip_output_index(name: str) -> str:
@@ -781,22 +787,13 @@ class _EagerHooks:
         self, variable, requested, creator, reused, ns, vs, wrapper, graph
     ) -> None:
         """Record for every eager capture; ``graph`` is a traced graph, or None if eager."""
-        name = _strip_output_index(variable.name)
-        try:
-            shape = tuple(variable.shape.as_list())
-        except (ValueError, AttributeError):
-            shape = None
-        dtype = getattr(getattr(variable, "dtype", None), "base_dtype", None)
-        record = VariableRecord(
-            name=name,
-            requested=str(wrapper.name) if wrapper is not None else requested,
-            creator=creator,
-            reused=reused,
-            name_scope=ns,
-            variable_scope=vs,
-            prefix_from=prefix_from(name, ns, vs),
-            shape=shape,
-            dtype=dtype.name if dtype is not None else "",
+        record = variable_record(
+            variable,
+            str(wrapper.name) if wrapper is not None else requested,
+            creator,
+            reused,
+            ns,
+            vs,
             kind="keras" if wrapper is not None else "eager",
             path=str(wrapper.path) if wrapper is not None else "",
         )

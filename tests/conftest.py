@@ -29,6 +29,18 @@ def shell(tf):
     shell.user_ns.pop("cap", None)
 
 
+@pytest.fixture
+def shown(shell):
+    """Everything the shell displays while the test runs, as mime bundles."""
+    from IPython.core.displaypub import CapturingDisplayPublisher
+
+    publisher = CapturingDisplayPublisher()
+    original = shell.display_pub
+    shell.display_pub = publisher
+    yield publisher.outputs
+    shell.display_pub = original
+
+
 def run(shell, cell):
     """Run a cell; return IPython's ExecutionResult."""
     return shell.run_cell(cell, store_history=False)

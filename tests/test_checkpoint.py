@@ -8,7 +8,6 @@ comparison predicts a failed restore, the test also runs the real restore.
 import os
 
 import pytest
-from IPython.core.displaypub import CapturingDisplayPublisher
 
 from scopekit import capture
 from scopekit.checkpoint import VALUE_SUFFIX, compare
@@ -317,15 +316,6 @@ def test_bad_paths_say_what_to_pass(tf, tmp_path):
 
 # ---------------------------------------------------------------------------
 # %%scopes --against
-
-
-@pytest.fixture
-def shown(shell):
-    publisher = CapturingDisplayPublisher()
-    original = shell.display_pub
-    shell.display_pub = publisher
-    yield publisher.outputs
-    shell.display_pub = original
 
 
 def test_magic_against_shows_the_comparison(shell, shown, tf, tmp_path):

@@ -5,9 +5,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-from IPython.core.displaypub import CapturingDisplayPublisher
-
 from scopekit import Capture
 from scopekit.capture import hooks_installed
 from tests.conftest import run
@@ -18,16 +15,6 @@ with tf.compat.v1.name_scope('foo'):
         x = tf.compat.v1.get_variable('x', shape=())
         x2 = tf.square(x, name='x2')
 """
-
-
-@pytest.fixture
-def shown(shell):
-    """Everything the shell displays, as mime bundles."""
-    publisher = CapturingDisplayPublisher()
-    original = shell.display_pub
-    shell.display_pub = publisher
-    yield publisher.outputs
-    shell.display_pub = original
 
 
 def test_cell_output_shows_tree_table_and_notes(shell, shown):

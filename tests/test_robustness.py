@@ -13,20 +13,10 @@ import threading
 import time
 
 import pytest
-from IPython.core.displaypub import CapturingDisplayPublisher
 
 from scopekit import capture
 from scopekit.capture import hooks_installed
 from tests.conftest import run
-
-
-@pytest.fixture
-def shown(shell):
-    publisher = CapturingDisplayPublisher()
-    original = shell.display_pub
-    shell.display_pub = publisher
-    yield publisher.outputs
-    shell.display_pub = original
 
 
 def _text(output):
