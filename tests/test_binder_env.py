@@ -163,7 +163,11 @@ def test_requirements_install_scopekit_itself_without_conflicts(binder_env):
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).is_relative_to(binder_env.venv), done.stdout
     check = binder_env.run([binder_env.python, "-m", "pip", "check"])
-    assert check.returncode == 0, check.stdout + check.stderr
+    # The one known gap: tf-keras asks for the full `tensorflow`, which tensorflow-cpu
+    # replaces (binder/postBuild installs tf-keras with --no-deps). Nothing else may fail.
+    problems = [line for line in check.stdout.splitlines() if line.strip()]
+    expected = [p for p in problems if p.startswith("tf-keras 2.21.0 requires tensorflow,")]
+    assert problems == expected and len(expected) <= 1, check.stdout + check.stderr
 
 
 def test_widget_extensions_are_enabled_in_jupyterlab(binder_env):
