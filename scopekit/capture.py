@@ -29,6 +29,7 @@ from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
 from .attribution import explain, prefix_from
+from .bulk import gc_paused
 from .records import OpRecord, ScopeRecord, VariableRecord
 
 TENSORFLOW_MISSING = (
@@ -203,6 +204,10 @@ class _Recorder:
 
     def finish(self) -> None:
         """Turn the graphs' new ops into OpRecords, in creation order."""
+        with gc_paused():
+            self._finish()
+
+    def _finish(self) -> None:
         records = []
         for index, graph in enumerate(self.result.graphs):
             if graph is None:  # the eager slot of capture(eager=True) has no ops

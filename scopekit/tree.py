@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from .attribution import basename
+from .bulk import gc_paused
 
 SERIES_MIN = 5
 _NUMBERED = re.compile(r"^(.*?)_(\d+)$")
@@ -105,6 +106,11 @@ def build_tree(
     """
     if view not in ("name", "variable"):
         raise ValueError(f"view must be 'name' or 'variable', not {view!r}")
+    with gc_paused():
+        return _build(ops, variables, scopes, view, graph)
+
+
+def _build(ops, variables, scopes, view: str, graph: int) -> ScopeNode:
     builder = _Builder()
     for scope in scopes:
         if scope.graph != graph:
