@@ -170,7 +170,7 @@ def main() -> None:
     parser.add_argument("--skip-notebooks", action="store_true")
     args = parser.parse_args()
     tf = _tf()
-    pairs_small, pairs_large = (3, 1) if args.quick else (9, 3)
+    pairs_small, pairs_large = (3, 1) if args.quick else (21, 3)
 
     rows = []
     for ops, pairs in ((6_000, pairs_small), (60_000, pairs_large)):
