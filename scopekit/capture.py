@@ -20,11 +20,11 @@ removed when the last capture closes, however it closes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import os
 import sys
 import threading
-from dataclasses import fields as fields_of
 from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
@@ -176,7 +176,12 @@ def _describe_error(error: BaseException) -> dict:
 
 
 class _Recorder:
-    """Collects raw facts for one Capture while it is open."""
+    """Collects raw facts for one Capture while it is open.
+
+    The hooks run once per op and per scope entry, inside TensorFlow's own graph
+    building, so they only store references and strings; names, records and the
+    rules that need the whole picture are worked out once, in ``finish``.
+    """
 
     def __init__(self, result: Capture):
         self.result = result
@@ -186,12 +191,15 @@ class _Recorder:
         self.eager = result.graph_mode == "eager"
         result.ops_before = self.start_counts[0]
         self.indexes: Dict[int, int] = {id(result.graph): 0}
-        # Hooks append plain tuples (cheap, and list.append is atomic across
-        # threads); records are built once, when the block ends.
-        # (graph index, op name) -> (name scope, variable scope, internal)
-        self.op_context: Dict[Tuple[int, str], Tuple[str, str, bool]] = {}
-        # ScopeRecord fields in order, graph index last.
-        self.raw_scopes: List[tuple] = []
+        # Hooks keep tuples of strings, which the cyclic GC stops tracking: kept
+        # objects that it tracks would make it scan TF's whole heap more often.
+        # Dict and list updates are atomic across threads.
+        # op -> (name stack, variable scope, internal)
+        self.op_context: Dict[object, Tuple[str, str, bool]] = {}
+        # One entry per scope entered, in order: (id of its graph, name stack
+        # before, name stack after, ScopeRecord fields up to default_name or None
+        # for a scope that is not recorded on its own, the graph's op count then).
+        self.scope_log: List[tuple] = []
 
     def index_of(self, graph) -> int:
         return self.indexes.get(id(graph), -1)
@@ -203,18 +211,28 @@ class _Recorder:
             self.start_counts.append(0)
 
     def finish(self) -> None:
-        """Turn the graphs' new ops into OpRecords, in creation order."""
+        """Turn the graphs' new ops and the scope log into records, in creation order."""
         with gc_paused():
             self._finish()
 
     def _finish(self) -> None:
+        scopes, opened_from = self._scope_records()
         records = []
+        contexts = self.op_context
         for index, graph in enumerate(self.result.graphs):
             if graph is None:  # the eager slot of capture(eager=True) has no ops
                 continue
             for op in graph.get_operations()[self.start_counts[index] :]:
                 name = op.name
-                ns, vs, internal = self.op_context.get((index, name), (_prefix(name), "", False))
+                context = contexts.get(op)
+                if context is None:  # made by a thread the hooks did not see
+                    ns, vs, internal = _prefix(name), "", False
+                else:
+                    ns, vs, internal = context
+                    if ns == name and not internal:
+                        # Named after the scope it opened for itself (tf.square(x,
+                        # name='x2') opens 'x2/'): it was asked for outside that scope.
+                        ns = opened_from.get((index, ns), ns)
                 records.append(
                     OpRecord(
                         name=name,
@@ -228,8 +246,21 @@ class _Recorder:
                     )
                 )
         self.result.ops = records
-        self.result.scopes = [ScopeRecord(*fields) for fields in self.raw_scopes]
+        self.result.scopes = scopes
         self.result.closed = True
+
+    def _scope_records(self) -> Tuple[List[ScopeRecord], Dict[Tuple[int, str], str]]:
+        """The ScopeRecords, and for each (graph, scope) where it was first opened from."""
+        records = []
+        opened_from: Dict[Tuple[int, str], str] = {}
+        for graph_id, before, after, fields, version in self.scope_log:
+            index = self.indexes.get(graph_id, 0)
+            if before != after:
+                opened_from.setdefault((index, after), before)
+            if fields is not None:
+                position = None if version is None else version - self.start_counts[index]
+                records.append(ScopeRecord(*fields, index, position))
+        return records, opened_from
 
 
 def _prefix(name: str) -> str:
@@ -240,6 +271,17 @@ def _prefix(name: str) -> str:
 # Hooks
 
 
+class _ThreadState(threading.local):
+    """What the hooks track per thread (``__init__`` runs once in each thread)."""
+
+    def __init__(self):
+        # (name stack, variable scope, True) for each variable call under way: the
+        # ops it makes are its own ("internal") and belong to the call site's scopes.
+        self.call_sites: List[tuple] = []
+        # > 0 while a variable scope is being entered: its name scope is part of it.
+        self.entering_variable_scope = 0
+
+
 class _Hooks:
     """Installs and removes the class-level patches; dispatches by graph."""
 
@@ -248,8 +290,8 @@ class _Hooks:
         self.by_graph: Dict[int, List[_Recorder]] = {}
         self.recorders: List[_Recorder] = []
         self.originals: Dict[str, tuple] = {}
-        self.local = threading.local()
-        self._origin_cache: Dict[object, str] = {}
+        self.thread = _ThreadState()
+        self._origin_cache: Dict[int, tuple] = {}  # id(code) -> (code, kind)
 
     # -- registry --------------------------------------------------------
 
@@ -257,10 +299,14 @@ class _Hooks:
         with self.lock:
             if not self.recorders:
                 self._patch()
+            if recorder.eager and not _EAGER.recorders:
+                # The eager layer only while an eager capture is open: graph-mode
+                # captures should not pay for it on every variable and scope.
                 try:
                     _EAGER.patch(self)
                 except BaseException:
-                    self._unpatch()
+                    if not self.recorders:
+                        self._unpatch()
                     raise
             self.recorders.append(recorder)
             if recorder.eager:
@@ -274,6 +320,8 @@ class _Hooks:
                 self.recorders.remove(recorder)
             if recorder in _EAGER.recorders:
                 _EAGER.recorders.remove(recorder)
+                if not _EAGER.recorders:
+                    _EAGER.unpatch()
             for graph in recorder.result.graphs[1:] if recorder.eager else recorder.result.graphs:
                 watchers = self.by_graph.get(id(graph), [])
                 if recorder in watchers:
@@ -294,27 +342,19 @@ class _Hooks:
                 recorder.adopt(graph)
                 self.by_graph.setdefault(id(graph), []).append(recorder)
 
-    # -- thread-local state ----------------------------------------------
-
-    def _state(self):
-        local = self.local
-        if not hasattr(local, "name_scopes"):
-            local.name_scopes = []  # (graph, name stack before, after)
-            local.call_sites = []  # (name scope, variable scope) of a variable call
-            local.entering_variable_scope = 0
-        return local
-
     # -- where a call came from ------------------------------------------
 
     def _origin(self, frame) -> str:
         """'user' or 'library': who called the scope, skipping scope machinery."""
         cache = self._origin_cache
         while frame is not None:
-            kind = cache.get(frame.f_code)
-            if kind is None:
-                kind = cache[frame.f_code] = _classify(frame.f_code)
-            if kind != "skip":
-                return kind
+            code = frame.f_code
+            # Keyed by id: hashing a code object hashes its bytecode and constants.
+            known = cache.get(id(code))
+            if known is None or known[0] is not code:
+                known = cache[id(code)] = (code, _classify(code))
+            if known[1] != "skip":
+                return known[1]
             frame = frame.f_back
         return "user"
 
@@ -326,6 +366,8 @@ class _Hooks:
         from tensorflow.python.ops import variables
 
         hooks = self
+        thread = self.thread
+        by_graph = self.by_graph
         targets = {
             "name_scope": (ops.Graph, "name_scope"),
             "create_op_helper": (ops.Graph, "_create_op_helper"),
@@ -338,71 +380,104 @@ class _Hooks:
             key: (owner, attr, owner.__dict__[attr]) for key, (owner, attr) in targets.items()
         }
         orig = {key: value[2] for key, value in originals.items()}
+        orig_name_scope = orig["name_scope"]
+        orig_create_op_helper = orig["create_op_helper"]
         executing_eagerly = _executing_eagerly_fn()
         varscope_key = vs_lib._VARSCOPESTORE_KEY
+        origin_of = hooks._origin
 
         def current_variable_scope(graph):
             # Read without creating the store: reading must not change the graph.
             store = graph._collections.get(varscope_key)
             return store[0].current_scope if store else None
 
-        def current_scopes(graph) -> Tuple[str, str]:
-            scope = current_variable_scope(graph)
-            return graph._name_stack, (scope.name if scope is not None else "")
+        # Graph.name_scope is TF's generator wrapped by tf_contextlib and contextlib.
+        # The hook drives that generator itself: one object per scope instead of
+        # three, which keeps the most frequent hook (every op opens a scope) cheap.
+        name_scope_body = inspect.unwrap(orig_name_scope)
+        if not inspect.isgeneratorfunction(name_scope_body):
+            raise RuntimeError(
+                "scopekit does not support this TensorFlow version: Graph.name_scope "
+                "is no longer a generator. Please report it with `tf.__version__`."
+            )
 
         class NameScopeHook:
-            """Wraps one Graph.name_scope(...) context, recording its entry."""
+            """One Graph.name_scope(...) context that logs its entry.
 
-            __slots__ = ("graph", "name", "inner", "entry")
+            TF's generator only restores the name stack in a ``finally``, so closing
+            it is the whole exit, with or without an exception.
+            """
 
-            def __init__(self, graph, name):
+            __slots__ = ("graph", "name", "recorders", "body")
+
+            def __init__(self, graph, name, recorders):
                 self.graph = graph
                 self.name = name
-                self.inner = orig["name_scope"](graph, name)
-                self.entry = None
+                self.recorders = recorders
+                self.body = name_scope_body(graph, name)
+
+            def __call__(self, function):  # used as a decorator: a fresh scope per call
+                @functools.wraps(function)
+                def scoped(*args, **kwargs):
+                    with NameScopeHook(self.graph, self.name, self.recorders):
+                        return function(*args, **kwargs)
+
+                return scoped
 
             def __enter__(self):
                 graph = self.graph
-                state = hooks._state()
                 before = graph._name_stack
-                origin = hooks._origin(sys._getframe(1))
-                returned = self.inner.__enter__()
-                after = graph._name_stack
-                self.entry = (graph, before, after)
-                state.name_scopes.append(self.entry)
+                returned = next(self.body)
+                # TF yields the new name stack plus "/", or "" at the top level.
+                after = returned[:-1] if returned else ""
+                name = self.name
+                fields = None
                 # A variable scope's own name scope belongs to the variable scope record.
-                if not state.entering_variable_scope and (self.name or origin == "user"):
-                    scope = current_variable_scope(graph)
-                    hooks._record_scope(
-                        graph,
-                        "name_scope",
-                        None if self.name is None else str(self.name),
-                        after,
-                        scope.name if scope is not None else "",
-                        _reuse_label(scope.reuse) if scope is not None else False,
-                        origin,
-                        None,
-                    )
+                if not thread.entering_variable_scope:
+                    origin = origin_of(sys._getframe(1))
+                    if name or origin == "user":
+                        store = graph._collections.get(varscope_key)
+                        scope = store[0].current_scope if store else None
+                        fields = (
+                            "name_scope",
+                            None if name is None else str(name),
+                            after,
+                            scope.name if scope is not None else "",
+                            _reuse_label(scope.reuse) if scope is not None else False,
+                            origin,
+                            None,
+                        )
+                # The graph's op count orders the scope among the ops (see finish).
+                entry = (id(graph), before, after, fields, graph.version if fields else None)
+                for recorder in self.recorders:
+                    recorder.scope_log.append(entry)
                 return returned
 
             def __exit__(self, *exc_info):
-                stack = hooks._state().name_scopes
-                if stack and stack[-1] is self.entry:
-                    stack.pop()
-                elif self.entry in stack:
-                    stack.remove(self.entry)
-                return self.inner.__exit__(*exc_info)
+                self.body.close()
+                return False
 
         def name_scope(graph, name):
-            if not hooks._watchers(graph):
-                return orig["name_scope"](graph, name)
-            return NameScopeHook(graph, name)
+            recorders = by_graph.get(id(graph))
+            # Scopes TF opens inside a variable call (its initializer, its reads)
+            # belong to that call, as its ops do: not recorded, and not slowed.
+            if not recorders or thread.call_sites:
+                return orig_name_scope(graph, name)
+            return NameScopeHook(graph, name, recorders)
 
         def create_op_helper(graph, op, compute_device=True):
-            result = orig["create_op_helper"](graph, op, compute_device=compute_device)
-            watchers = hooks._watchers(graph)
-            if watchers:
-                hooks._record_op(graph, op, watchers, current_scopes)
+            result = orig_create_op_helper(graph, op, compute_device=compute_device)
+            recorders = by_graph.get(id(graph))
+            if recorders:
+                sites = thread.call_sites
+                if sites:  # made inside a variable call: (its scopes, internal)
+                    context = sites[-1]
+                else:
+                    store = graph._collections.get(varscope_key)
+                    scope = store[0].current_scope if store else None
+                    context = (graph._name_stack, scope.name if scope else "", False)
+                for recorder in recorders:
+                    recorder.op_context[op] = context
             return result
 
         def graph_init(graph, *args, **kwargs):
@@ -415,16 +490,14 @@ class _Hooks:
             graph = ops.get_default_graph()
             if executing_eagerly() or not hooks._watchers(graph):
                 return orig["variable_scope_enter"](scope_cm)
-            state = hooks._state()
-            origin = hooks._origin(sys._getframe(1))
-            state.entering_variable_scope += 1
+            origin = origin_of(sys._getframe(1))
+            thread.entering_variable_scope += 1
             try:
                 entered = orig["variable_scope_enter"](scope_cm)
             finally:
-                state.entering_variable_scope -= 1
+                thread.entering_variable_scope -= 1
             asked = scope_cm._name_or_scope
-            hooks._record_scope(
-                graph,
+            fields = (
                 "variable_scope",
                 asked.name if isinstance(asked, vs_lib.VariableScope) else asked,
                 graph._name_stack,
@@ -433,37 +506,39 @@ class _Hooks:
                 origin,
                 scope_cm._default_name,
             )
+            hooks._log_scope(graph, fields)
             return entered
 
         def get_variable(scope, var_store, name, *args, **kwargs):
             graph = ops.get_default_graph()
-            state = hooks._state()
-            if executing_eagerly() or state.call_sites or not hooks._watchers(graph):
+            sites = thread.call_sites
+            if executing_eagerly() or sites or not hooks._watchers(graph):
                 return orig["get_variable"](scope, var_store, name, *args, **kwargs)
             ns, vs = graph._name_stack, scope.name
             full_name = f"{vs}/{name}" if vs else name
             existed = full_name in getattr(var_store, "_vars", {})
-            state.call_sites.append((ns, vs))
+            sites.append((ns, vs, True))
             try:
                 variable = orig["get_variable"](scope, var_store, name, *args, **kwargs)
             finally:
-                state.call_sites.pop()
+                sites.pop()
             hooks._record_variable(graph, variable, name, "get_variable", existed, ns, vs)
             return variable
 
         def variable_call(cls, *args, **kwargs):
-            state = hooks._state()
-            if state.call_sites or executing_eagerly():
+            sites = thread.call_sites
+            if sites or executing_eagerly():
                 return orig["variable_call"](cls, *args, **kwargs)
             graph = ops.get_default_graph()
             if not hooks._watchers(graph):
                 return orig["variable_call"](cls, *args, **kwargs)
-            ns, vs = current_scopes(graph)
-            state.call_sites.append((ns, vs))
+            scope = current_variable_scope(graph)
+            ns, vs = graph._name_stack, (scope.name if scope is not None else "")
+            sites.append((ns, vs, True))
             try:
                 variable = orig["variable_call"](cls, *args, **kwargs)
             finally:
-                state.call_sites.pop()
+                sites.pop()
             requested = _requested_variable_name(cls, args, kwargs)
             hooks._record_variable(graph, variable, requested, "Variable", False, ns, vs)
             return variable
@@ -488,36 +563,17 @@ class _Hooks:
 
     # -- recording -------------------------------------------------------
 
-    def _record_scope(self, graph, *fields) -> None:
-        """Keep a scope entry's fields (ScopeRecord's order, graph index added)."""
+    def _log_scope(self, graph, fields) -> None:
+        """Log a scope entry that moves no name stack of its own (see _Recorder)."""
+        entry = (id(graph), None, None, fields, graph.version)
         for recorder in self._watchers(graph):
-            recorder.raw_scopes.append((*fields, recorder.index_of(graph)))
+            recorder.scope_log.append(entry)
 
     def _record_variable(self, graph, variable, requested, creator, reused, ns, vs) -> None:
         record = variable_record(variable, requested, creator, reused, ns, vs)
         for recorder in self._watchers(graph):
             index = recorder.index_of(graph)
             recorder.result.variables.append(replace(record, graph=index) if index else record)
-
-    def _record_op(self, graph, op, watchers, current_scopes) -> None:
-        state = self._state()
-        name = op.name
-        if state.call_sites:
-            # Made inside a variable call: it belongs to the call site's scopes.
-            ns, vs = state.call_sites[-1]
-            internal = True
-        else:
-            ns, vs = current_scopes(graph)
-            internal = False
-            # Ops named after the scope they opened for themselves (tf.square(x,
-            # name='x2') opens 'x2/' and names the op after it) were asked for in
-            # the scope outside that one.
-            for entry_graph, before, after in reversed(state.name_scopes):
-                if entry_graph is not graph or after != ns or after != name:
-                    break
-                ns = before
-        for recorder in watchers:
-            recorder.op_context[(recorder.index_of(graph), name)] = (ns, vs, internal)
 
 
 def variable_record(variable, requested, creator, reused, ns, vs, **extra) -> VariableRecord:
@@ -623,8 +679,8 @@ def _classify(code) -> str:
 # (context.context().scope_name), a tf.Variable is made at once and keeps the
 # name it asked for (no _1 uniquifying), and Keras 3 wraps each weight's
 # tf.Variable in a keras.Variable that also has a `.path`. These patches sit on
-# top of the graph-mode ones above, are installed and removed with them, and
-# record only while an eager capture is open and TensorFlow executes eagerly.
+# top of the graph-mode ones above, are in place only while an eager capture is
+# open, and record only while TensorFlow executes eagerly.
 # Graphs that tf.function traces (FuncGraphs) are adopted by eager captures; the
 # graph-mode hooks then record their ops and scopes like any graph's.
 
@@ -667,7 +723,7 @@ class _EagerHooks:
         def name_scope_enter(scope_cm):
             if not recording():
                 return prev[(ops.name_scope_v2, "__enter__")](scope_cm)
-            state = hooks._state()
+            state = hooks.thread
             origin = hooks._origin(sys._getframe(1))
             returned = prev[(ops.name_scope_v2, "__enter__")](scope_cm)
             name = scope_cm.name
@@ -675,22 +731,15 @@ class _EagerHooks:
             quiet = state.entering_variable_scope or state.call_sites
             if not quiet and (name or origin == "user"):
                 ns, vs = scopes_now()
-                eager._record_scope(
-                    ScopeRecord(
-                        kind="name_scope",
-                        requested=str(name) if name else None,
-                        name_scope=ns,
-                        variable_scope=vs,
-                        reuse=False,
-                        origin=origin,
-                    )
+                eager._log_scope(
+                    ("name_scope", str(name) if name else None, ns, vs, False, origin, None)
                 )
             return returned
 
         def variable_scope_enter(scope_cm):
             if not recording():
                 return prev[(vs_lib.variable_scope, "__enter__")](scope_cm)
-            state = hooks._state()
+            state = hooks.thread
             origin = hooks._origin(sys._getframe(1))
             state.entering_variable_scope += 1
             try:
@@ -698,21 +747,21 @@ class _EagerHooks:
             finally:
                 state.entering_variable_scope -= 1
             asked = scope_cm._name_or_scope
-            eager._record_scope(
-                ScopeRecord(
-                    kind="variable_scope",
-                    requested=asked.name if isinstance(asked, vs_lib.VariableScope) else asked,
-                    name_scope=context.context().scope_name.rstrip("/"),
-                    variable_scope=entered.name,
-                    reuse=_reuse_label(entered.reuse),
-                    origin=origin,
-                    default_name=scope_cm._default_name,
+            eager._log_scope(
+                (
+                    "variable_scope",
+                    asked.name if isinstance(asked, vs_lib.VariableScope) else asked,
+                    context.context().scope_name.rstrip("/"),
+                    entered.name,
+                    _reuse_label(entered.reuse),
+                    origin,
+                    scope_cm._default_name,
                 )
             )
             return entered
 
         def get_variable(scope, var_store, name, *args, **kwargs):
-            state = hooks._state()
+            state = hooks.thread
             if state.call_sites or not recording():
                 return prev[(vs_lib.VariableScope, "get_variable")](
                     scope, var_store, name, *args, **kwargs
@@ -721,7 +770,7 @@ class _EagerHooks:
             vs = scope.name
             full_name = f"{vs}/{name}" if vs else name
             existed = full_name in getattr(var_store, "_vars", {})
-            state.call_sites.append((ns, vs))
+            state.call_sites.append((ns, vs, True))
             try:
                 variable = prev[(vs_lib.VariableScope, "get_variable")](
                     scope, var_store, name, *args, **kwargs
@@ -732,7 +781,7 @@ class _EagerHooks:
             return variable
 
         def variable_call(cls, *args, **kwargs):
-            state = hooks._state()
+            state = hooks.thread
             make = prev[(variables.VariableMetaclass, "__call__")]
             if state.call_sites or not eager.recorders:
                 return make(cls, *args, **kwargs)
@@ -748,7 +797,7 @@ class _EagerHooks:
                 vs = store[0].current_scope.name if store else ""
             else:
                 return make(cls, *args, **kwargs)
-            state.call_sites.append((ns, vs))
+            state.call_sites.append((ns, vs, True))
             try:
                 variable = make(cls, *args, **kwargs)
             finally:
@@ -782,11 +831,11 @@ class _EagerHooks:
             setattr(owner, attr, original)
         self.originals = []
 
-    def _record_scope(self, record: ScopeRecord) -> None:
-        # Recorders keep scopes as field tuples, graph index last (see _Recorder).
-        fields = tuple(getattr(record, f.name) for f in fields_of(ScopeRecord))
+    def _log_scope(self, fields: tuple) -> None:
+        """Log an eager scope entry: ScopeRecord fields without the graph (see _Recorder)."""
+        entry = (id(None), None, None, fields, None)
         for recorder in self.recorders:
-            recorder.raw_scopes.append(fields)
+            recorder.scope_log.append(entry)
 
     def _record_variable(
         self, variable, requested, creator, reused, ns, vs, wrapper, graph

@@ -103,6 +103,12 @@ class ScopeRecord:
             TensorFlow's own.
         default_name: The ``default_name`` given to ``variable_scope``, if any.
         graph: Index into ``Capture.graphs``.
+        position: How many of the ops the block added to that graph existed when
+            the scope was entered, which places it among them; None if unknown.
+
+    Scopes TensorFlow opens inside a ``get_variable`` or ``tf.Variable`` call (its
+    initializer, its reads) belong to that call, as the ops it makes do, and are
+    not recorded.
     """
 
     kind: str  # "name_scope" or "variable_scope"
@@ -113,6 +119,7 @@ class ScopeRecord:
     origin: str  # "user" or "library"
     default_name: Optional[str] = None
     graph: int = 0
+    position: Optional[int] = None
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -452,7 +452,14 @@ def _op_section(op) -> dict:
 
 def _scope_section(node: ScopeNode, scopes: list) -> dict:
     badge = node_badge(node)
-    rows = [["scope", badge or "a name prefix (no scope was opened here)"]]
+    if badge:
+        what = badge
+    elif node.internal_only:
+        # Scopes opened inside a variable call are part of the call, not recorded.
+        what = "a scope TensorFlow opened inside a variable call, for its own ops"
+    else:
+        what = "a name prefix (no scope was opened here)"
+    rows = [["scope", what]]
     if node.origin:
         who = "your code" if node.origin == "user" else "TensorFlow (a library scope)"
         rows.append(["opened by", who])

@@ -251,6 +251,18 @@ def graph_made_in_the_block(tf):
     return {"w": w}
 
 
+@program
+def graph_name_scope_as_a_decorator(tf):
+    graph = tf.compat.v1.get_default_graph()
+
+    @graph.name_scope("layer")
+    def layer(x):
+        return tf.square(x, name="y")
+
+    x = tf.constant(1.0, name="x")
+    return {"y1": layer(x), "y2": layer(x)}
+
+
 def _run_plain(tf, fn):
     graph = tf.Graph()
     with graph.as_default():
@@ -618,6 +630,70 @@ def test_hooks_restore_tensorflows_own_functions(tf):
         variables.VariableMetaclass.__dict__["__call__"],
     )
     assert all(a is b for a, b in zip(before, after, strict=True))
+
+
+def test_graph_name_scope_as_a_decorator_opens_a_scope_per_call(tf):
+    cap, out = _capture(tf, "graph_name_scope_as_a_decorator")
+    assert (out["y1"].name, out["y2"].name) == ("layer/y:0", "layer_1/y:0")
+    assert [s.name_scope for s in cap.scopes if s.origin == "user"] == ["layer", "layer_1"]
+
+
+def test_scopes_tensorflow_opens_inside_a_variable_call_belong_to_the_call(tf):
+    v1 = tf.compat.v1
+    with capture() as cap:
+        with v1.variable_scope("foo"):
+            v1.get_variable("w", [2])
+            tf.Variable(tf.zeros([2]), name="b")
+    # Only the user's variable scope and tf.zeros' own scope were recorded...
+    assert [(s.kind, s.name_scope, s.origin) for s in cap.scopes] == [
+        ("variable_scope", "foo", "user"),
+        ("name_scope", "foo/zeros", "library"),
+    ]
+    # ...while every op the calls made is there, internal, at the call site's scopes.
+    made_by_calls = [r for r in cap.ops if r.name.startswith(("foo/w", "foo/b"))]
+    assert len(made_by_calls) == 15
+    assert all(
+        r.internal and (r.name_scope, r.variable_scope) == ("foo", "foo") for r in made_by_calls
+    )
+
+
+def test_tree_lists_names_in_creation_order(tf):
+    with capture() as cap:
+        with tf.compat.v1.variable_scope("foo"):
+            tf.compat.v1.get_variable("w", [2])
+            tf.zeros([2], name="z")
+        tf.constant(1.0, name="top")
+        with tf.compat.v1.name_scope("empty"):
+            pass
+        tf.constant(1.0, name="top")
+    top = [child.label for child in cap.tree().children]
+    assert top == ["foo", "top", "empty", "top_1"]
+    assert [child.label for child in cap.tree().children[0].children] == ["w", "z"]
+    # foo before w's 11 ops, tf.zeros' scope before its op, 'empty' after 'top'.
+    assert [(s.name_scope, s.position) for s in cap.scopes] == [
+        ("foo", 0),
+        ("foo/z", 11),
+        ("empty", 13),
+    ]
+
+
+def test_graph_captures_leave_the_eager_layer_alone(tf):
+    from tensorflow.python.framework import ops
+
+    def tf2_enter():
+        return ops.name_scope_v2.__dict__["__enter__"]
+
+    original = tf2_enter()
+    with capture():
+        # The eager hooks are only put in place for eager captures...
+        assert tf2_enter() is original
+    with capture(eager=True):
+        assert tf2_enter() is not original
+        with capture():
+            assert tf2_enter() is not original
+        # ...and stay while one is open.
+        assert tf2_enter() is not original
+    assert tf2_enter() is original
 
 
 def test_capture_rejects_a_graph_that_is_not_a_graph(tf):

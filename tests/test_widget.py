@@ -423,3 +423,16 @@ def test_scopes_magic_displays_the_widget_with_its_fallbacks(shell, comms, monke
     with capture_output() as shown:
         shell.run_cell("%%scopes --text\ntf.constant(1.0, name='c')").raise_error()
     assert sorted(shown.outputs[0].data) == ["text/plain"]
+
+
+def test_scope_inside_a_variable_call_says_tensorflow_opened_it(comms, tf):
+    with scopekit.capture() as cap:
+        tf.compat.v1.get_variable("w", shape=(2,))
+    widget = ScopeTreeWidget(cap)
+    w = node_by_label(first_show(widget, comms)["initial"]["batches"][0], "w")
+    from_browser(widget, {"type": "expand", "id": w["id"], "page": 0})
+    (answer,) = answers(widget, comms)
+    initializer = node_by_label(answer["batches"][0], "Initializer")
+    assert initializer["dim"]
+    rows = dict(detail_of(widget, comms, initializer["id"])["sections"][0]["rows"])
+    assert rows["scope"] == "a scope TensorFlow opened inside a variable call, for its own ops"
