@@ -74,7 +74,8 @@ class Capture:
         ops: one :class:`~scopekit.records.OpRecord` per op the graphs gained.
         variables: one :class:`~scopekit.records.VariableRecord` per
             ``tf.Variable`` construction or ``get_variable`` call.
-        scopes: one :class:`~scopekit.records.ScopeRecord` per scope entered.
+        scopes: one :class:`~scopekit.records.ScopeRecord` per scope entered
+            (those TF opens inside a variable call belong to the call: not listed).
         error: the exception the block raised, or None (it still propagates).
         graph_labels: titles of graphs by index, for eager captures ("Graph 1:
             tf.function 'f' traced in the cell"); the renderers use them.
@@ -179,8 +180,8 @@ class _Recorder:
     """Collects raw facts for one Capture while it is open.
 
     The hooks run once per op and per scope entry, inside TensorFlow's own graph
-    building, so they only store references and strings; names, records and the
-    rules that need the whole picture are worked out once, in ``finish``.
+    building, so they only store strings, keyed by op; records, and the rules
+    that need the whole picture, are worked out once, in ``finish``.
     """
 
     def __init__(self, result: Capture):
@@ -225,7 +226,7 @@ class _Recorder:
             for op in graph.get_operations()[self.start_counts[index] :]:
                 name = op.name
                 context = contexts.get(op)
-                if context is None:  # made by a thread the hooks did not see
+                if context is None:  # an op the hook did not see being made
                     ns, vs, internal = _prefix(name), "", False
                 else:
                     ns, vs, internal = context
@@ -419,7 +420,8 @@ class _Hooks:
             def __call__(self, function):  # used as a decorator: a fresh scope per call
                 @functools.wraps(function)
                 def scoped(*args, **kwargs):
-                    with NameScopeHook(self.graph, self.name, self.recorders):
+                    # Hooked again only if a capture is still open at the call.
+                    with self.graph.name_scope(self.name):
                         return function(*args, **kwargs)
 
                 return scoped
