@@ -157,9 +157,15 @@ def memory(tf, ops: int) -> dict:
 
 def notebook_suite() -> dict:
     start = time.perf_counter()
+    # The notebooks' kernels import scopekit from this checkout, installed or not.
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "notebooks", "-q", "-p", "no:cacheprovider"],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
     )
