@@ -438,8 +438,7 @@ class _Hooks:
                 if not thread.entering_variable_scope:
                     origin = origin_of(sys._getframe(1))
                     if name or origin == "user":
-                        store = graph._collections.get(varscope_key)
-                        scope = store[0].current_scope if store else None
+                        scope = current_variable_scope(graph)
                         fields = (
                             "name_scope",
                             None if name is None else str(name),
@@ -475,6 +474,7 @@ class _Hooks:
                 if sites:  # made inside a variable call: (its scopes, internal)
                     context = sites[-1]
                 else:
+                    # current_variable_scope inlined: this runs for every op.
                     store = graph._collections.get(varscope_key)
                     scope = store[0].current_scope if store else None
                     context = (graph._name_stack, scope.name if scope else "", False)

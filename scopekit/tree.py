@@ -113,16 +113,21 @@ def build_tree(
 def _build(ops, variables, scopes, view: str, graph: int) -> ScopeNode:
     builder = _Builder()
     graph_ops = [op for op in ops if op.graph == graph]
+    placed = 0
+
+    def place_ops(until: int) -> None:
+        nonlocal placed
+        for op in graph_ops[placed:until]:
+            builder.node(_placement(op, view)).op = op
+        placed = max(placed, min(until, len(graph_ops)))
+
     # Nodes appear in creation order: each scope goes in before the ops made after
     # it was entered (all first when its position is unknown).
-    placed = 0
     for scope in scopes:
         if scope.graph != graph:
             continue
-        while scope.position is not None and placed < min(scope.position, len(graph_ops)):
-            op = graph_ops[placed]
-            builder.node(_placement(op, view)).op = op
-            placed += 1
+        if scope.position is not None:
+            place_ops(scope.position)
         path = scope.name_scope if scope.kind == "name_scope" else scope.variable_scope
         if view == "variable" and scope.kind == "name_scope":
             continue
@@ -141,8 +146,7 @@ def _build(ops, variables, scopes, view: str, graph: int) -> ScopeNode:
             opened.scope_kinds = opened.scope_kinds | {"name_scope"}
         if scope.origin == "user" or not node.origin:
             node.origin = scope.origin
-    for op in graph_ops[placed:]:
-        builder.node(_placement(op, view)).op = op
+    place_ops(len(graph_ops))
     for var in variables:
         if var.graph == graph:
             node = builder.node(_placement(var, view))
