@@ -180,8 +180,8 @@ class _Recorder:
     """Collects raw facts for one Capture while it is open.
 
     The hooks run once per op and per scope entry, inside TensorFlow's own graph
-    building, so they only store strings, keyed by op; records, and the rules
-    that need the whole picture, are worked out once, in ``finish``.
+    building, so they only append strings to two flat logs; records, and the
+    rules that need the whole picture, are worked out once, in ``finish``.
     """
 
     def __init__(self, result: Capture):
@@ -192,15 +192,16 @@ class _Recorder:
         self.eager = result.graph_mode == "eager"
         result.ops_before = self.start_counts[0]
         self.indexes: Dict[int, int] = {id(result.graph): 0}
-        # Hooks keep tuples of strings, which the cyclic GC stops tracking: kept
-        # objects that it tracks would make it scan TF's whole heap more often.
-        # Dict and list updates are atomic across threads.
-        # op -> (name stack, variable scope, internal)
-        self.op_context: Dict[object, Tuple[str, str, bool]] = {}
-        # One entry per scope entered, in order: (id of its graph, name stack
-        # before, name stack after, ScopeRecord fields up to default_name or None
-        # for a scope that is not recorded on its own, the graph's op count then).
-        self.scope_log: List[tuple] = []
+        # Two flat logs, OP_ENTRY and SCOPE_ENTRY items per entry. A tuple kept
+        # per entry would be one more GC-tracked object per op, bringing on more
+        # of the cyclic GC's collections, which walk TensorFlow's heap. One
+        # list.extend is atomic across threads.
+        # Per op made: the op, its name stack, its variable scope, internal.
+        self.op_log: list = []
+        # Per scope entered, in order: id of its graph, name stack before, name
+        # stack after, ScopeRecord fields up to default_name (None for a scope not
+        # recorded on its own), the graph's op count then.
+        self.scope_log: list = []
 
     def index_of(self, graph) -> int:
         return self.indexes.get(id(graph), -1)
@@ -219,31 +220,26 @@ class _Recorder:
     def _finish(self) -> None:
         scopes, opened_from = self._scope_records()
         records = []
-        contexts = self.op_context
+        log = self.op_log
+        context_at = dict(zip(log[0::OP_ENTRY], range(1, len(log), OP_ENTRY), strict=True))
         for index, graph in enumerate(self.result.graphs):
             if graph is None:  # the eager slot of capture(eager=True) has no ops
                 continue
             for op in graph.get_operations()[self.start_counts[index] :]:
                 name = op.name
-                context = contexts.get(op)
-                if context is None:  # an op the hook did not see being made
+                at = context_at.get(op)
+                if at is None:  # an op the hook did not see being made
                     ns, vs, internal = _prefix(name), "", False
                 else:
-                    ns, vs, internal = context
+                    ns, vs, internal = log[at], log[at + 1], log[at + 2]
                     if ns == name and not internal:
                         # Named after the scope it opened for itself (tf.square(x,
                         # name='x2') opens 'x2/'): it was asked for outside that scope.
                         ns = opened_from.get((index, ns), ns)
+                # Positional: a frozen dataclass's keywords cost a third more, per op.
                 records.append(
                     OpRecord(
-                        name=name,
-                        type=op.type,
-                        name_scope=ns,
-                        variable_scope=vs,
-                        device=op.device,
-                        prefix_from=prefix_from(name, ns, vs),
-                        graph=index,
-                        internal=internal,
+                        name, op.type, ns, vs, op.device, prefix_from(name, ns, vs), index, internal
                     )
                 )
         self.result.ops = records
@@ -254,7 +250,9 @@ class _Recorder:
         """The ScopeRecords, and for each (graph, scope) where it was first opened from."""
         records = []
         opened_from: Dict[Tuple[int, str], str] = {}
-        for graph_id, before, after, fields, version in self.scope_log:
+        log = self.scope_log
+        entries = zip(*(log[item::SCOPE_ENTRY] for item in range(SCOPE_ENTRY)), strict=True)
+        for graph_id, before, after, fields, version in entries:
             index = self.indexes.get(graph_id, 0)
             if before != after:
                 opened_from.setdefault((index, after), before)
@@ -262,6 +260,10 @@ class _Recorder:
                 position = None if version is None else version - self.start_counts[index]
                 records.append(ScopeRecord(*fields, index, position))
         return records, opened_from
+
+
+OP_ENTRY = 4  # items per op in _Recorder.op_log
+SCOPE_ENTRY = 5  # items per scope entry in _Recorder.scope_log
 
 
 def _prefix(name: str) -> str:
@@ -451,7 +453,7 @@ class _Hooks:
                 # The graph's op count orders the scope among the ops (see finish).
                 entry = (id(graph), before, after, fields, graph.version if fields else None)
                 for recorder in self.recorders:
-                    recorder.scope_log.append(entry)
+                    recorder.scope_log.extend(entry)
                 return returned
 
             def __exit__(self, *exc_info):
@@ -472,14 +474,14 @@ class _Hooks:
             if recorders:
                 sites = thread.call_sites
                 if sites:  # made inside a variable call: (its scopes, internal)
-                    context = sites[-1]
+                    entry = (op, *sites[-1])
                 else:
                     # current_variable_scope inlined: this runs for every op.
                     store = graph._collections.get(varscope_key)
                     scope = store[0].current_scope if store else None
-                    context = (graph._name_stack, scope.name if scope else "", False)
+                    entry = (op, graph._name_stack, scope.name if scope else "", False)
                 for recorder in recorders:
-                    recorder.op_context[op] = context
+                    recorder.op_log.extend(entry)
             return result
 
         def graph_init(graph, *args, **kwargs):
@@ -569,7 +571,7 @@ class _Hooks:
         """Log a scope entry that moves no name stack of its own (see _Recorder)."""
         entry = (id(graph), None, None, fields, graph.version)
         for recorder in self._watchers(graph):
-            recorder.scope_log.append(entry)
+            recorder.scope_log.extend(entry)
 
     def _record_variable(self, graph, variable, requested, creator, reused, ns, vs) -> None:
         record = variable_record(variable, requested, creator, reused, ns, vs)
@@ -837,7 +839,7 @@ class _EagerHooks:
         """Log an eager scope entry: ScopeRecord fields without the graph (see _Recorder)."""
         entry = (id(None), None, None, fields, None)
         for recorder in self.recorders:
-            recorder.scope_log.append(entry)
+            recorder.scope_log.extend(entry)
 
     def _record_variable(
         self, variable, requested, creator, reused, ns, vs, wrapper, graph
