@@ -198,8 +198,9 @@ class _Recorder:
         # Per op made: the op, its name stack, its variable scope, internal.
         self.op_log: list = []
         # Per scope entered, in order: id of its graph, name stack before, name
-        # stack after, ScopeRecord fields up to default_name (None for a scope not
-        # recorded on its own), the graph's op count then.
+        # stack after, the graph's op count then, and the ScopeRecord fields up to
+        # default_name (all None for a scope not recorded on its own), with the
+        # variable scope and reuse as TF holds them (see _scope_records).
         self.scope_log: list = []
         # Per variable call, in order: the variable, then what its record needs
         # that the variable cannot tell later (see log_variable).
@@ -265,18 +266,24 @@ class _Recorder:
         opened_from: Dict[Tuple[int, str], str] = {}
         log = self.scope_log
         entries = zip(*(log[item::SCOPE_ENTRY] for item in range(SCOPE_ENTRY)), strict=True)
-        for graph_id, before, after, fields, version in entries:
+        for graph_id, before, after, version, kind, asked, ns, vs, reuse, *rest in entries:
             index = self.indexes.get(graph_id, 0)
             if before != after:
                 opened_from.setdefault((index, after), before)
-            if fields is not None:
-                position = None if version is None else version - self.start_counts[index]
-                records.append(ScopeRecord(*fields, index, position))
+            if kind is None:  # part of a variable scope's entry, or an unnamed library scope
+                continue
+            position = None if version is None else version - self.start_counts[index]
+            if vs.__class__ is not str:  # the hook kept the VariableScope (or None)
+                vs = "" if vs is None else vs.name
+            asked = None if asked is None else str(asked)
+            reuse = _reuse_label(reuse)
+            records.append(ScopeRecord(kind, asked, ns, vs, reuse, *rest, index, position))
         return records, opened_from
 
 
 OP_ENTRY = 4  # items per op in _Recorder.op_log
-SCOPE_ENTRY = 5  # items per scope entry in _Recorder.scope_log
+SCOPE_ENTRY = 11  # items per scope entry in _Recorder.scope_log
+_NOT_RECORDED = (None,) * 7  # the ScopeRecord fields of a scope not recorded on its own
 VARIABLE_ENTRY = 9  # items per variable in _Recorder.variable_log
 
 
@@ -449,23 +456,17 @@ class _Hooks:
                 # TF yields the new name stack plus "/", or "" at the top level.
                 after = returned[:-1] if returned else ""
                 name = self.name
-                fields = None
                 # A variable scope's own name scope belongs to the variable scope record.
-                if not thread.entering_variable_scope:
-                    origin = origin_of(sys._getframe(1))
-                    if name or origin == "user":
-                        scope = current_variable_scope(graph)
-                        fields = (
-                            "name_scope",
-                            None if name is None else str(name),
-                            after,
-                            scope.name if scope is not None else "",
-                            _reuse_label(scope.reuse) if scope is not None else False,
-                            origin,
-                            None,
-                        )
-                # The graph's op count orders the scope among the ops (see finish).
-                entry = (id(graph), before, after, fields, graph.version if fields else None)
+                origin = None if thread.entering_variable_scope else origin_of(sys._getframe(1))
+                if origin is not None and (name or origin == "user"):
+                    # Names and reuse labels are read in finish: less work in TF's path.
+                    scope = current_variable_scope(graph)
+                    reuse = scope.reuse if scope is not None else False
+                    fields = ("name_scope", name, after, scope, reuse, origin, None)
+                    # The graph's op count orders the scope among the ops (see finish).
+                    entry = (id(graph), before, after, graph.version, *fields)
+                else:
+                    entry = (id(graph), before, after, None, *_NOT_RECORDED)
                 for recorder in self.recorders:
                     recorder.scope_log.extend(entry)
                 return returned
@@ -583,7 +584,7 @@ class _Hooks:
 
     def _log_scope(self, graph, fields) -> None:
         """Log a scope entry that moves no name stack of its own (see _Recorder)."""
-        entry = (id(graph), None, None, fields, graph.version)
+        entry = (id(graph), None, None, graph.version, *fields)
         for recorder in self._watchers(graph):
             recorder.scope_log.extend(entry)
 
@@ -854,7 +855,7 @@ class _EagerHooks:
 
     def _log_scope(self, fields: tuple) -> None:
         """Log an eager scope entry: ScopeRecord fields without the graph (see _Recorder)."""
-        entry = (id(None), None, None, fields, None)
+        entry = (id(None), None, None, None, *fields)
         for recorder in self.recorders:
             recorder.scope_log.extend(entry)
 
