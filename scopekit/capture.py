@@ -456,9 +456,8 @@ class _Hooks:
                 # TF yields the new name stack plus "/", or "" at the top level.
                 after = returned[:-1] if returned else ""
                 name = self.name
-                # A variable scope's own name scope belongs to the variable scope record.
-                origin = None if thread.entering_variable_scope else origin_of(sys._getframe(1))
-                if origin is not None and (name or origin == "user"):
+                origin = origin_of(sys._getframe(1))
+                if name or origin == "user":
                     # Names and reuse labels are read in finish: less work in TF's path.
                     scope = current_variable_scope(graph)
                     reuse = scope.reuse if scope is not None else False
@@ -476,10 +475,13 @@ class _Hooks:
                 return False
 
         def name_scope(graph, name):
-            recorders = by_graph.get(id(graph))
             # Scopes TF opens inside a variable call (its initializer, its reads)
-            # belong to that call, as its ops do: not recorded, and not slowed.
-            if not recorders or thread.call_sites:
+            # belong to that call, as its ops do, and the one a variable scope
+            # opens belongs to its record: neither is hooked.
+            if thread.call_sites or thread.entering_variable_scope:
+                return orig_name_scope(graph, name)
+            recorders = by_graph.get(id(graph))
+            if not recorders:
                 return orig_name_scope(graph, name)
             return NameScopeHook(graph, name, recorders)
 
@@ -510,22 +512,24 @@ class _Hooks:
             if executing_eagerly() or not hooks._watchers(graph):
                 return orig["variable_scope_enter"](scope_cm)
             origin = origin_of(sys._getframe(1))
+            before = graph._name_stack
             thread.entering_variable_scope += 1
             try:
                 entered = orig["variable_scope_enter"](scope_cm)
             finally:
                 thread.entering_variable_scope -= 1
+            after = graph._name_stack  # the name scope it opened for its ops, if any
             asked = scope_cm._name_or_scope
             fields = (
                 "variable_scope",
                 asked.name if isinstance(asked, vs_lib.VariableScope) else asked,
-                graph._name_stack,
+                after,
                 entered.name,
-                _reuse_label(entered.reuse),
+                entered.reuse,
                 origin,
                 scope_cm._default_name,
             )
-            hooks._log_scope(graph, fields)
+            hooks._log_scope(graph, before, after, fields)
             return entered
 
         def get_variable(scope, var_store, name, *args, **kwargs):
@@ -582,9 +586,9 @@ class _Hooks:
 
     # -- recording -------------------------------------------------------
 
-    def _log_scope(self, graph, fields) -> None:
-        """Log a scope entry that moves no name stack of its own (see _Recorder)."""
-        entry = (id(graph), None, None, graph.version, *fields)
+    def _log_scope(self, graph, before, after, fields) -> None:
+        """Log a variable scope entry (see _Recorder.scope_log)."""
+        entry = (id(graph), before, after, graph.version, *fields)
         for recorder in self._watchers(graph):
             recorder.scope_log.extend(entry)
 
