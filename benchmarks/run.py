@@ -5,7 +5,8 @@
 Shared machines are noisy, so every target is a ratio measured in one process
 with the two sides interleaved (A B A B ...), and the median is reported.
 
-1. capture overhead: build the workload with and without capture()
+1. capture overhead: build the workload with and without capture(); and, less
+   noisy, the two graphs grown side by side block by block (hook_cost.py)
 2. analysis cost: notes + both tree views, as a fraction of TF's own build time
 3. view cost: bytes the widget sends at first show, small vs large capture;
    sizes of the text and static HTML views of the large one
@@ -33,6 +34,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
+import hook_cost  # noqa: E402
 import workload  # noqa: E402
 
 import scopekit  # noqa: E402
@@ -195,6 +197,19 @@ def main() -> None:
                 "<= 1.05",
                 f"median of {pairs} interleaved pairs (quartiles {r['quartiles'][0]:.2f}-"
                 f"{r['quartiles'][1]:.2f}); plain build {r['plain_s']:.1f} s",
+            )
+        )
+    for ops in (6_000, 60_000):
+        blocks = workload.blocks_for(ops) // (10 if args.quick else 1)
+        r = hook_cost.estimate(hook_cost.per_block_ratios(tf, blocks))
+        rows.append(
+            (
+                f"1. capture overhead, interleaved blocks, ~{blocks * workload.OPS_PER_BLOCK} ops",
+                f"{r['overhead']:.3f}",
+                "<= 1.05",
+                f"median of {blocks} per-block ratios {r['block_median']:.3f} (quartiles "
+                f"{r['quartiles'][0]:.2f}-{r['quartiles'][1]:.2f}) + opening and closing "
+                f"{r['fixed_fraction']:.3f}",
             )
         )
     for ops, pairs in ((6_000, pairs_small), (60_000, pairs_large)):

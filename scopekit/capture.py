@@ -179,8 +179,9 @@ class _Recorder:
     """Collects raw facts for one Capture while it is open.
 
     The hooks run once per op and per scope entry, inside TensorFlow's own graph
-    building, so they only append strings to two flat logs; records, and the
-    rules that need the whole picture, are worked out once, in ``finish``.
+    building, so they only append what they see to flat logs; records, and the
+    rules that need the whole picture, are worked out once, in ``finish``, where
+    the same work costs less: its code and data stay in the CPU's caches.
     """
 
     def __init__(self, result: Capture):
@@ -191,9 +192,9 @@ class _Recorder:
         self.eager = result.graph_mode == "eager"
         result.ops_before = self.start_counts[0]
         self.indexes: Dict[int, int] = {id(result.graph): 0}
-        # Two flat logs, OP_ENTRY and SCOPE_ENTRY items per entry. A tuple kept
-        # per entry would be one more GC-tracked object per op, bringing on more
-        # of the cyclic GC's collections, which walk TensorFlow's heap. One
+        # Flat logs, a fixed number of items per entry (OP_ENTRY...). A tuple
+        # kept per entry would be one more GC-tracked object per op, bringing on
+        # more of the cyclic GC's collections, which walk TensorFlow's heap. One
         # list.extend is atomic across threads.
         # Per op made: the op, its name stack, its variable scope, internal.
         self.op_log: list = []
@@ -218,8 +219,8 @@ class _Recorder:
     def log_variable(self, variable, requested, creator, reused, ns, vs, graph, kind="", path=""):
         """Log a variable call; its record is built in ``finish``.
 
-        Reading the variable in bulk afterwards costs a fraction of reading it
-        inside TensorFlow's own variable creation, where nothing is in cache.
+        Reading the variable afterwards, with the others, costs a fraction of
+        reading it inside TensorFlow's own variable creation.
         """
         self.variable_log.extend((variable, requested, creator, reused, ns, vs, graph, kind, path))
 
@@ -270,7 +271,7 @@ class _Recorder:
             index = self.indexes.get(graph_id, 0)
             if before != after:
                 opened_from.setdefault((index, after), before)
-            if kind is None:  # part of a variable scope's entry, or an unnamed library scope
+            if kind is None:  # an unnamed library scope: only its names count
                 continue
             position = None if version is None else version - self.start_counts[index]
             if vs.__class__ is not str:  # the hook kept the VariableScope (or None)
