@@ -225,7 +225,7 @@ class _Recorder:
         self.variable_log.extend((variable, requested, creator, reused, ns, vs, graph, kind, path))
 
     def finish(self) -> None:
-        """Turn the graphs' new ops and the scope log into records, in creation order."""
+        """Turn the logs and the graphs' new ops into records, in creation order."""
         with gc_paused():
             self._finish()
 
@@ -962,8 +962,9 @@ def capture(graph=None, eager=False):
     ``Capture.graph`` is None), and every graph a ``tf.function`` traces in the
     block, as ``Capture.graphs[1:]`` with their ops and scopes.
 
-    Yields a :class:`Capture`; its ``ops`` are filled in when the block ends. An
-    exception raised in the block is stored as ``Capture.error`` and propagates.
+    Yields a :class:`Capture`; its records (``ops``, ``variables``, ``scopes``) are
+    filled in when the block ends. An exception raised in the block is stored as
+    ``Capture.error`` and propagates.
     """
     tf = import_tensorflow()
     if eager:
