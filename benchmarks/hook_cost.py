@@ -80,15 +80,20 @@ def per_block_ratios(tf, blocks: int, without=()) -> dict:
     return {"ratios": ratios, "fixed_s": fixed, "plain_s": plain_total}
 
 
+def quartiles(values: list) -> tuple:
+    """First and third quartiles; a single value is its own spread."""
+    q1, _, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+    return q1, q3
+
+
 def estimate(measured: dict) -> dict:
     """Median per-block ratio, plus opening and closing over the plain build time."""
     ratios = measured["ratios"]
-    quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
     fixed = measured["fixed_s"] / measured["plain_s"]
     return {
         "overhead": statistics.median(ratios) + fixed,
         "block_median": statistics.median(ratios),
-        "quartiles": (quartiles[0], quartiles[2]),
+        "quartiles": quartiles(ratios),
         "fixed_fraction": fixed,
     }
 

@@ -81,12 +81,10 @@ def capture_overhead(tf, ops: int, pairs: int) -> dict:
         ratios.append(times[_captured_build] / times[_plain_build])
         plain_times.append(times[_plain_build])
     real_ops = len(_plain_build(tf, blocks).get_operations())
-    # First and third quartiles; a single pair (--quick) is its own spread.
-    q1, _, q3 = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
     return {
         "ops": real_ops,
         "median_ratio": statistics.median(ratios),
-        "quartiles": (q1, q3),
+        "quartiles": hook_cost.quartiles(ratios),
         "ratios": ratios,
         "plain_s": statistics.median(plain_times),
     }

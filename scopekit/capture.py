@@ -462,9 +462,9 @@ class _Hooks:
                     # Names and reuse labels are read in finish: less work in TF's path.
                     scope = current_variable_scope(graph)
                     reuse = scope.reuse if scope is not None else False
-                    fields = ("name_scope", name, after, scope, reuse, origin, None)
                     # The graph's op count orders the scope among the ops (see finish).
-                    entry = (id(graph), before, after, graph.version, *fields)
+                    entry = (id(graph), before, after, graph.version)
+                    entry += ("name_scope", name, after, scope, reuse, origin, None)
                 else:
                     entry = (id(graph), before, after, None, *_NOT_RECORDED)
                 for recorder in self.recorders:
