@@ -1,6 +1,6 @@
 """What the capture costs, block by block: a finer instrument than run.py's whole builds.
 
-    python benchmarks/hook_cost.py [--blocks 285] [--without name_scope ...]
+    python benchmarks/hook_cost.py [--blocks 285] [--without name_scope ...] [--ablation 3]
 
 Whole 6,000-op builds take seconds, and this shared machine has slow spells of
 about that length, so one pair of builds can differ by 30% for no reason of
@@ -13,7 +13,8 @@ once and added as a fraction of the plain graph's whole build time, so the
 estimate covers what run.py's whole builds measure.
 
 `--without` puts TensorFlow's own function back for the named hooks (the keys of
-scopekit.capture's patch table), to see what each one costs.
+scopekit.capture's patch table), to see what each one costs; `--ablation ROUNDS`
+does that for each hook in turn, round after round, and prints the table.
 """
 
 from __future__ import annotations
@@ -98,20 +99,67 @@ def estimate(measured: dict) -> dict:
     }
 
 
+# What --ablation leaves out, one row each. get_variable and variable_call are not
+# left out on their own: without them the scopes TF opens inside variable calls
+# are hooked and recorded too, so the capture would cost more, not less.
+ABLATION = {
+    "all hooks": (),
+    "without the name-scope hook": ("name_scope",),
+    "without the op hook": ("create_op_helper",),
+    "without the variable-scope hook": ("variable_scope_enter",),
+    "no hooks (records built at close)": (
+        "name_scope",
+        "create_op_helper",
+        "graph_init",
+        "variable_scope_enter",
+        "get_variable",
+        "variable_call",
+    ),
+}
+
+
+def describe(label: str, result: dict) -> str:
+    low, high = result["quartiles"]
+    return (
+        f"{label}: median per-block ratio {result['block_median']:.3f} (quartiles "
+        f"{low:.3f}-{high:.3f}), plus {result['fixed_fraction']:.3f} for opening and "
+        f"closing: {result['overhead']:.3f}"
+    )
+
+
+def ablation(tf, blocks: int, rounds: int) -> None:
+    """Each ABLATION row in turn, round after round, then each row's median estimate."""
+    estimates = {label: [] for label in ABLATION}
+    for _ in range(rounds):
+        for label, without in ABLATION.items():
+            estimates[label].append(estimate(per_block_ratios(tf, blocks, set(without))))
+    print(f"{blocks} blocks, {rounds} rounds; medians over rounds:")
+    for label, results in estimates.items():
+        median = {
+            key: statistics.median(r[key] for r in results)
+            for key in ("overhead", "block_median", "fixed_fraction")
+        }
+        median["quartiles"] = tuple(
+            statistics.median(r["quartiles"][i] for r in results) for i in (0, 1)
+        )
+        print("  " + describe(label, median))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--blocks", type=int, default=workload.blocks_for(6_000))
     parser.add_argument("--without", nargs="*", default=[], help="hooks to leave out")
+    parser.add_argument(
+        "--ablation", type=int, metavar="ROUNDS", help="measure each hook's share instead"
+    )
     args = parser.parse_args()
     import tensorflow as tf
 
+    if args.ablation:
+        ablation(tf, args.blocks, args.ablation)
+        return
     result = estimate(per_block_ratios(tf, args.blocks, set(args.without)))
-    low, high = result["quartiles"]
-    print(
-        f"{args.blocks} blocks, hooks without {args.without or 'none'}: median per-block "
-        f"ratio {result['block_median']:.3f} (quartiles {low:.3f}-{high:.3f}), plus "
-        f"{result['fixed_fraction']:.3f} for opening and closing: {result['overhead']:.3f}"
-    )
+    print(describe(f"{args.blocks} blocks, hooks without {args.without or 'none'}", result))
 
 
 if __name__ == "__main__":
