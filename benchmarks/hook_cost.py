@@ -39,7 +39,7 @@ import scopekit  # noqa: E402
 capture_module = importlib.import_module("scopekit.capture")
 
 
-def per_block_ratios(tf, blocks: int, without=()) -> dict:
+def per_block_ratios(tf, blocks: int, without=(), build_block=workload.build_block) -> dict:
     """Per-block ratios, the open and close time, and the plain build's total time."""
     plain_graph = tf.Graph()
     with plain_graph.as_default():
@@ -65,11 +65,11 @@ def per_block_ratios(tf, blocks: int, without=()) -> dict:
                 use(hooks)
                 if hooks:
                     start = time.perf_counter()
-                    captured_x = workload.build_block(tf, block, captured_x)
+                    captured_x = build_block(tf, block, captured_x)
                 else:
                     with plain_graph.as_default():
                         start = time.perf_counter()
-                        plain_x = workload.build_block(tf, block, plain_x)
+                        plain_x = build_block(tf, block, plain_x)
                 seconds[hooks] = time.perf_counter() - start
             ratios.append(seconds[True] / seconds[False])
             plain_total += seconds[False]
@@ -127,12 +127,14 @@ def describe(label: str, result: dict) -> str:
     )
 
 
-def ablation(tf, blocks: int, rounds: int) -> None:
+def ablation(tf, blocks: int, rounds: int, build_block=workload.build_block) -> None:
     """Each ABLATION row in turn, round after round, then each row's median estimate."""
     estimates = {label: [] for label in ABLATION}
     for _ in range(rounds):
         for label, without in ABLATION.items():
-            estimates[label].append(estimate(per_block_ratios(tf, blocks, set(without))))
+            estimates[label].append(
+                estimate(per_block_ratios(tf, blocks, set(without), build_block))
+            )
     print(f"{blocks} blocks, {rounds} rounds; medians over rounds:")
     for label, results in estimates.items():
         median = {
@@ -146,6 +148,10 @@ def ablation(tf, blocks: int, rounds: int) -> None:
         print("  " + describe(label, median))
 
 
+# What a block builds: run.py's workload, or a TF1 ResNet unit (--workload resnet).
+WORKLOADS = {"scopes": workload.build_block, "resnet": workload.build_residual_unit}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--blocks", type=int, default=workload.blocks_for(6_000))
@@ -153,13 +159,20 @@ def main() -> None:
     parser.add_argument(
         "--ablation", type=int, metavar="ROUNDS", help="measure each hook's share instead"
     )
+    parser.add_argument(
+        "--workload",
+        choices=sorted(WORKLOADS),
+        default="scopes",
+        help="what each block builds (default: run.py's scope-dense block)",
+    )
     args = parser.parse_args()
     import tensorflow as tf
 
+    build_block = WORKLOADS[args.workload]
     if args.ablation:
-        ablation(tf, args.blocks, args.ablation)
+        ablation(tf, args.blocks, args.ablation, build_block)
         return
-    result = estimate(per_block_ratios(tf, args.blocks, set(args.without)))
+    result = estimate(per_block_ratios(tf, args.blocks, set(args.without), build_block))
     print(describe(f"{args.blocks} blocks, hooks without {args.without or 'none'}", result))
 
 

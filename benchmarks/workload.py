@@ -28,3 +28,31 @@ def build_block(tf, block: int, x):
                 w = v1.get_variable("w", [4, 4])
                 b = tf.Variable(tf.zeros([4]), name="b")
                 return tf.nn.relu(tf.matmul(x, w) + b)
+
+
+def build_residual_unit(tf, unit: int, x):
+    """One TF1-style ResNet unit on an NHWC `x` of 8 channels; returns its output.
+
+    Two convolutions, each in its own variable scope with a get_variable kernel,
+    batch-norm scale and offset, and batch statistics from tf.nn.moments, then the
+    shortcut: the shape of a hand-written TF1 ResNet, where each scope holds more
+    library ops than the scope-dense block above.
+    """
+    v1 = tf.compat.v1
+    if x.shape.rank != 4:  # the first unit gets the stem's input
+        x = tf.ones([2, 8, 8, 8])
+    with v1.variable_scope(f"stage_{unit // 10}"):
+        with v1.variable_scope(f"unit_{unit % 10}"):
+            y = x
+            for conv in (1, 2):
+                with v1.variable_scope(f"conv{conv}"):
+                    kernel = v1.get_variable("kernel", [3, 3, 8, 8])
+                    scale = v1.get_variable("gamma", [8], initializer=v1.ones_initializer())
+                    offset = v1.get_variable("beta", [8], initializer=v1.zeros_initializer())
+                    y = tf.nn.conv2d(y, kernel, strides=1, padding="SAME")
+                    mean, variance = tf.nn.moments(y, axes=[0, 1, 2])
+                    y = tf.nn.batch_normalization(y, mean, variance, offset, scale, 1e-3)
+                    if conv == 1:
+                        y = tf.nn.relu(y)
+            with v1.name_scope("shortcut"):
+                return tf.nn.relu(y + x)
