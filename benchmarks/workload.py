@@ -2,7 +2,8 @@
 
 Each block opens a variable scope inside a stage's variable scope, a name scope
 inside that, makes a get_variable weight and a tf.Variable bias, and applies
-them: 21 ops a block, so `blocks_for(ops)` sizes a run.
+them: 21 ops a block, so `blocks_for(ops)` sizes a run. `build_residual_unit` is
+a second shape, a TF1 ResNet unit, for hook_cost.py's `--workload resnet`.
 """
 
 OPS_PER_BLOCK = 21  # measured on TF 2.21; the benchmarks report the real count
@@ -35,11 +36,11 @@ def build_residual_unit(tf, unit: int, x):
 
     Two convolutions, each in its own variable scope with a get_variable kernel,
     batch-norm scale and offset, and batch statistics from tf.nn.moments, then the
-    shortcut: the shape of a hand-written TF1 ResNet, where each scope holds more
-    library ops than the scope-dense block above.
+    shortcut: the shape of a hand-written TF1 ResNet. About 85 ops a unit, most
+    of its scopes opened by TF's own functions (moments, batch_normalization).
     """
     v1 = tf.compat.v1
-    if x.shape.rank != 4:  # the first unit gets the stem's input
+    if x.shape.rank != 4:  # the first unit makes its own image-shaped input
         x = tf.ones([2, 8, 8, 8])
     with v1.variable_scope(f"stage_{unit // 10}"):
         with v1.variable_scope(f"unit_{unit % 10}"):
