@@ -19,6 +19,7 @@ removed when the last capture closes, however it closes.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import inspect
@@ -27,9 +28,9 @@ import sys
 import threading
 from typing import Dict, List, Optional, Tuple
 
-from .attribution import explain, prefix_from
+from .attribution import prefix_from
 from .bulk import gc_paused
-from .records import OpRecord, ScopeRecord, VariableRecord
+from .records import Capture, OpRecord, ScopeRecord, VariableRecord
 
 TENSORFLOW_MISSING = (
     "scopekit needs TensorFlow to capture a cell, and it is not installed in this kernel.\n"
@@ -61,118 +62,38 @@ def import_tensorflow():
 
 
 # ---------------------------------------------------------------------------
-# The public result
-
-
-class Capture:
-    """What one captured block created, in creation order.
-
-    Attributes:
-        graph: the graph the block built into (``graphs[0]``).
-        graphs: that graph, then every ``tf.Graph`` the block itself made.
-        ops: one :class:`~scopekit.records.OpRecord` per op the graphs gained.
-        variables: one :class:`~scopekit.records.VariableRecord` per
-            ``tf.Variable`` construction or ``get_variable`` call.
-        scopes: one :class:`~scopekit.records.ScopeRecord` per scope entered
-            (those TF opens inside a variable call belong to the call: not listed).
-        error: the exception the block raised, or None (it still propagates).
-        graph_labels: titles of graphs by index, for eager captures ("Graph 1:
-            tf.function 'f' traced in the cell"); the renderers use them.
-        graph_mode: ``"fresh"`` (a new graph), ``"given"`` (a graph passed in) or
-            ``"eager"`` (``capture(eager=True)``: ``graph`` is None, records made
-            eagerly have ``graph == 0``, traced ``tf.function`` graphs follow).
-        ops_before: how many ops the graph held before the block.
-    """
-
-    def __init__(self, graph, graph_mode: str):
-        self.graph = graph
-        self.graphs = [graph]
-        self.graph_mode = graph_mode
-        self.ops: List[OpRecord] = []
-        self.variables: List[VariableRecord] = []
-        self.scopes: List[ScopeRecord] = []
-        self.error: Optional[BaseException] = None
-        self.closed = False
-        # Ops the graph already held: names asked for again get _1, _2 suffixes.
-        self.ops_before = 0
-        self._trees: dict = {}
-        # Titles for graphs that are not plain tf.Graphs (eager captures: see below).
-        self.graph_labels: Dict[int, str] = {}
-        self._notes = None
-
-    @property
-    def notes(self):
-        """The surprising naming events, in words (see attribution.explain)."""
-        if self.closed and self._notes is not None:
-            return self._notes
-        notes = explain(self.variables, self.scopes)
-        if self.closed:
-            self._notes = notes
-        return notes
-
-    def to_dict(self) -> dict:
-        """A JSON-ready summary: records, notes and the error, no TF objects."""
-        return {
-            "graph_mode": self.graph_mode,
-            "graphs": len(self.graphs),
-            "ops": [r.to_dict() for r in self.ops],
-            "variables": [r.to_dict() for r in self.variables],
-            "scopes": [r.to_dict() for r in self.scopes],
-            "notes": [n.to_dict() for n in self.notes],
-            "error": None if self.error is None else _describe_error(self.error),
-        }
-
-    def tree(self, view: str = "name", graph: int = 0):
-        """The scope tree of ``graphs[graph]`` (see scopekit.tree.build_tree).
-
-        Built once per view and graph after the block has ended.
-        """
-        from .tree import build_tree
-
-        key = (view, graph)
-        if key in self._trees:
-            return self._trees[key]
-        root = build_tree(self.ops, self.variables, self.scopes, view=view, graph=graph)
-        if self.closed:
-            self._trees[key] = root
-        return root
-
-    def to_text(self, **limits) -> str:
-        """Deterministic text: the tree, then where each name came from."""
-        from .render.text import render_text
-
-        return render_text(self, **limits)
-
-    def to_html(self, **limits) -> str:
-        """Self-contained static HTML (no script), for saved notebooks and docs."""
-        from .render.html import render_html
-
-        return render_html(self, **limits)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/plain": self.to_text(), "text/html": self.to_html()}
-        try:
-            from .widget import widget_view_entry
-        except ImportError:  # no ipywidgets/anywidget: the static views are the output
-            return bundle
-        # In a kernel, the interactive tree joins the bundle; other front ends skip it.
-        bundle.update(widget_view_entry(self))
-        return bundle
-
-    def __repr__(self) -> str:
-        state = "open" if not self.closed else "closed"
-        return (
-            f"<scopekit.Capture ({state}): {len(self.ops)} ops, "
-            f"{len(self.variables)} variables, {len(self.scopes)} scopes>"
-        )
-
-
-def _describe_error(error: BaseException) -> dict:
-    return {"type": type(error).__name__, "message": str(error)}
-
-
-# ---------------------------------------------------------------------------
 # Per-capture bookkeeping
+
+
+# The flat logs' layouts, named once. Each hook extends a log with one entry's
+# fields in this order; ``finish`` reads them back by name. A tuple kept per entry
+# would be one more GC-tracked object per op, bringing on more of the cyclic GC's
+# collections, which walk TensorFlow's heap; one list.extend is atomic.
+OP_FIELDS = ("op", "name_scope", "variable_scope", "internal")
+# Per scope entered: id of its graph, the name stack before and after, the graph's
+# op count then (None: not recorded on its own), then the ScopeRecord fields up to
+# default_name, with the variable scope and reuse as TF holds them.
+ScopeLogEntry = collections.namedtuple(
+    "ScopeLogEntry",
+    "graph_id before after version kind requested name_scope variable_scope reuse origin "
+    "default_name",
+)
+# A scope only its names count for (an unnamed library scope): no record fields.
+_NOT_RECORDED = (None,) * (len(ScopeLogEntry._fields) - 4)
+VariableLogEntry = collections.namedtuple(
+    "VariableLogEntry",
+    "variable requested creator reused name_scope variable_scope graph kind path getter "
+    "partition_of",
+)
+OP_ENTRY = len(OP_FIELDS)
+SCOPE_ENTRY = len(ScopeLogEntry._fields)
+VARIABLE_ENTRY = len(VariableLogEntry._fields)
+
+
+def _entries(log: list, layout):
+    """The entries of a flat log, as ``layout`` namedtuples."""
+    width = len(layout._fields)
+    return map(layout._make, zip(*(log[i::width] for i in range(width)), strict=True))
 
 
 class _Recorder:
@@ -186,43 +107,25 @@ class _Recorder:
 
     def __init__(self, result: Capture):
         self.result = result
-        self.lock = threading.Lock()
         graph = result.graph
         self.start_counts: List[int] = [len(graph.get_operations()) if graph is not None else 0]
         self.eager = result.graph_mode == "eager"
         result.ops_before = self.start_counts[0]
         self.indexes: Dict[int, int] = {id(result.graph): 0}
-        # Flat logs, a fixed number of items per entry (OP_ENTRY...). A tuple
-        # kept per entry would be one more GC-tracked object per op, bringing on
-        # more of the cyclic GC's collections, which walk TensorFlow's heap. One
-        # list.extend is atomic across threads.
-        # Per op made: the op, its name stack, its variable scope, internal.
-        self.op_log: list = []
-        # Per scope entered, in order: id of its graph, name stack before, name
-        # stack after, the graph's op count then, and the ScopeRecord fields up to
-        # default_name (all None for a scope not recorded on its own), with the
-        # variable scope and reuse as TF holds them (see _scope_records).
-        self.scope_log: list = []
-        # Per variable call, in order: the variable, then what its record needs
-        # that the variable cannot tell later (see log_variable).
-        self.variable_log: list = []
+        self.op_log: list = []  # OP_FIELDS per op
+        self.scope_log: list = []  # ScopeLogEntry fields per scope
+        self.variable_log: list = []  # VariableLogEntry fields per variable
+        # The thread's registry this recorder is listed in (set by _Hooks.add).
+        self.home: Optional[_ThreadState] = None
 
     def index_of(self, graph) -> int:
         return self.indexes.get(id(graph), -1)
 
     def adopt(self, graph) -> None:
-        with self.lock:
-            self.indexes[id(graph)] = len(self.result.graphs)
-            self.result.graphs.append(graph)
-            self.start_counts.append(0)
-
-    def log_variable(self, variable, requested, creator, reused, ns, vs, graph, kind="", path=""):
-        """Log a variable call; its record is built in ``finish``.
-
-        Reading the variable afterwards, with the others, costs a fraction of
-        reading it inside TensorFlow's own variable creation.
-        """
-        self.variable_log.extend((variable, requested, creator, reused, ns, vs, graph, kind, path))
+        """Record ``graph`` too, as ``Capture.graphs[n]``."""
+        self.indexes[id(graph)] = len(self.result.graphs)
+        self.result.graphs.append(graph)
+        self.start_counts.append(0)
 
     def finish(self) -> None:
         """Turn the logs and the graphs' new ops into records, in creation order."""
@@ -254,38 +157,38 @@ class _Recorder:
                         name, op.type, ns, vs, op.device, prefix_from(name, ns, vs), index, internal
                     )
                 )
-        self.result.ops = records
-        self.result.scopes = scopes
-        log = self.variable_log
-        entries = zip(*(log[item::VARIABLE_ENTRY] for item in range(VARIABLE_ENTRY)), strict=True)
-        self.result.variables = [variable_record(*entry) for entry in entries]
+        variables = [variable_record(e) for e in _entries(self.variable_log, VariableLogEntry)]
+        self.result.replace_records(ops=records, variables=variables, scopes=scopes)
         self.result.closed = True
 
     def _scope_records(self) -> Tuple[List[ScopeRecord], Dict[Tuple[int, str], str]]:
         """The ScopeRecords, and for each (graph, scope) where it was first opened from."""
         records = []
         opened_from: Dict[Tuple[int, str], str] = {}
-        log = self.scope_log
-        entries = zip(*(log[item::SCOPE_ENTRY] for item in range(SCOPE_ENTRY)), strict=True)
-        for graph_id, before, after, version, kind, asked, ns, vs, reuse, *rest in entries:
-            index = self.indexes.get(graph_id, 0)
-            if before != after:
-                opened_from.setdefault((index, after), before)
-            if kind is None:  # an unnamed library scope: only its names count
+        for e in _entries(self.scope_log, ScopeLogEntry):
+            index = self.indexes.get(e.graph_id, 0)
+            if e.before != e.after:
+                opened_from.setdefault((index, e.after), e.before)
+            if e.kind is None:  # an unnamed library scope: only its names count
                 continue
-            position = None if version is None else version - self.start_counts[index]
+            position = None if e.version is None else e.version - self.start_counts[index]
+            vs = e.variable_scope
             if vs.__class__ is not str:  # the hook kept the VariableScope (or None)
                 vs = "" if vs is None else vs.name
-            asked = None if asked is None else str(asked)
-            reuse = _reuse_label(reuse)
-            records.append(ScopeRecord(kind, asked, ns, vs, reuse, *rest, index, position))
+            records.append(
+                ScopeRecord(
+                    e.kind,
+                    None if e.requested is None else str(e.requested),
+                    e.name_scope,
+                    vs,
+                    _reuse_label(e.reuse),
+                    e.origin,
+                    e.default_name,
+                    index,
+                    position,
+                )
+            )
         return records, opened_from
-
-
-OP_ENTRY = 4  # items per op in _Recorder.op_log
-SCOPE_ENTRY = 11  # items per scope entry in _Recorder.scope_log
-_NOT_RECORDED = (None,) * 7  # the ScopeRecord fields of a scope not recorded on its own
-VARIABLE_ENTRY = 9  # items per variable in _Recorder.variable_log
 
 
 def _prefix(name: str) -> str:
@@ -297,7 +200,11 @@ def _prefix(name: str) -> str:
 
 
 class _ThreadState(threading.local):
-    """What the hooks track per thread (``__init__`` runs once in each thread)."""
+    """What the hooks track per thread (``__init__`` runs once in each thread).
+
+    Captures are registered here, in the thread that opened them: a capture
+    records what its own thread does, and nothing another thread builds.
+    """
 
     def __init__(self):
         # (name stack, variable scope, True) for each variable call under way: the
@@ -305,15 +212,31 @@ class _ThreadState(threading.local):
         self.call_sites: List[tuple] = []
         # > 0 while a variable scope is being entered: its name scope is part of it.
         self.entering_variable_scope = 0
+        # id(graph) -> this thread's recorders watching it.
+        self.by_graph: Dict[int, List[_Recorder]] = {}
+        self.graph_recorders: List[_Recorder] = []  # adopt tf.Graphs this thread makes
+        self.eager_recorders: List[_Recorder] = []  # record eager code, adopt tf.function graphs
+        # While a get_variable call is under way: the variables its store handed
+        # out, as (variable, full name, existed, piece of a partitioned variable).
+        self.handed_out: Optional[list] = None
+        # > 0 while scopekit makes a capture's own graph: no open capture adopts it.
+        self.making_private_graph = 0
 
 
 class _Hooks:
-    """Installs and removes the class-level patches; dispatches by graph."""
+    """Owns the class-level patches: installs them, removes them, dispatches.
+
+    The patches are the table ``_patch_table`` returns; they are installed when
+    the first capture opens (in any thread) and removed, in reverse order, by one
+    ExitStack when the last one closes.
+    """
 
     def __init__(self):
         self.lock = threading.RLock()
-        self.by_graph: Dict[int, List[_Recorder]] = {}
-        self.recorders: List[_Recorder] = []
+        self.open_captures = 0
+        self.installed: Optional[contextlib.ExitStack] = None
+        # key -> (owner, attribute, what was there before): for hooks_installed and
+        # benchmarks/hook_cost.py, which turns single hooks off.
         self.originals: Dict[str, tuple] = {}
         self.thread = _ThreadState()
         self._origin_cache: Dict[int, tuple] = {}  # id(code) -> (code, kind)
@@ -321,55 +244,51 @@ class _Hooks:
     # -- registry --------------------------------------------------------
 
     def add(self, recorder: _Recorder) -> None:
+        """Register ``recorder`` in the calling thread, installing the patches if needed."""
         with self.lock:
-            if not self.recorders:
-                self._patch()
-            if recorder.eager and not _EAGER.recorders:
-                # The eager layer only while an eager capture is open: graph-mode
-                # captures should not pay for it on every variable and scope.
-                try:
-                    _EAGER.patch(self)
-                except BaseException:
-                    if not self.recorders:
-                        self._unpatch()
-                    raise
-            self.recorders.append(recorder)
-            if recorder.eager:
-                _EAGER.recorders.append(recorder)
-            else:
-                self.by_graph.setdefault(id(recorder.result.graph), []).append(recorder)
+            if self.installed is None:
+                self.installed = self._install()
+            self.open_captures += 1
+        home = self.thread
+        recorder.home = home
+        if recorder.eager:
+            home.eager_recorders.append(recorder)
+        else:
+            home.graph_recorders.append(recorder)
+            home.by_graph.setdefault(id(recorder.result.graph), []).append(recorder)
 
     def remove(self, recorder: _Recorder) -> None:
+        """Unregister ``recorder``; the last capture to close removes the patches."""
+        home = recorder.home
+        if home is None:
+            return
+        recorder.home = None
+        for listing in (home.eager_recorders, home.graph_recorders):
+            if recorder in listing:
+                listing.remove(recorder)
+        for graph in recorder.result.graphs:
+            watchers = home.by_graph.get(id(graph), [])
+            if recorder in watchers:
+                watchers.remove(recorder)
+            if not watchers:
+                home.by_graph.pop(id(graph), None)
         with self.lock:
-            if recorder in self.recorders:
-                self.recorders.remove(recorder)
-            if recorder in _EAGER.recorders:
-                _EAGER.recorders.remove(recorder)
-                if not _EAGER.recorders:
-                    _EAGER.unpatch()
-            for graph in recorder.result.graphs[1:] if recorder.eager else recorder.result.graphs:
-                watchers = self.by_graph.get(id(graph), [])
-                if recorder in watchers:
-                    watchers.remove(recorder)
-                if not watchers:
-                    self.by_graph.pop(id(graph), None)
-            if not self.recorders:
-                self._unpatch()
+            self.open_captures -= 1
+            if self.open_captures == 0 and self.installed is not None:
+                installed, self.installed = self.installed, None
+                self.originals = {}
+                installed.close()
 
-    def _watchers(self, graph) -> List[_Recorder]:
-        return self.by_graph.get(id(graph), ())
-
-    def _adopt_new_graph(self, graph) -> None:
-        with self.lock:
-            for recorder in self.recorders:
-                if recorder.eager:  # eager captures adopt tf.function graphs only
-                    continue
-                recorder.adopt(graph)
-                self.by_graph.setdefault(id(graph), []).append(recorder)
+    def adopt(self, graph, recorders) -> None:
+        """Make each of this thread's ``recorders`` record ``graph`` too."""
+        by_graph = self.thread.by_graph
+        for recorder in recorders:
+            recorder.adopt(graph)
+            by_graph.setdefault(id(graph), []).append(recorder)
 
     # -- where a call came from ------------------------------------------
 
-    def _origin(self, frame) -> str:
+    def origin(self, frame) -> str:
         """'user' or 'library': who called the scope, skipping scope machinery."""
         cache = self._origin_cache
         while frame is not None:
@@ -385,224 +304,545 @@ class _Hooks:
 
     # -- patching --------------------------------------------------------
 
-    def _patch(self) -> None:
-        from tensorflow.python.framework import ops
-        from tensorflow.python.ops import variable_scope as vs_lib
-        from tensorflow.python.ops import variables
+    def _install(self) -> contextlib.ExitStack:
+        table = _patch_table()
+        installed = contextlib.ExitStack()
+        try:
+            for key, (owner, attribute, make_wrapper) in table.items():
+                before = owner.__dict__[attribute]
+                wrapper = make_wrapper(before, self)
+                setattr(owner, attribute, wrapper)
+                installed.callback(_restore, owner, attribute, wrapper, before)
+                self.originals[key] = (owner, attribute, before)
+        except BaseException:
+            self.originals = {}
+            installed.close()
+            raise
+        return installed
 
-        hooks = self
-        thread = self.thread
-        by_graph = self.by_graph
-        targets = {
-            "name_scope": (ops.Graph, "name_scope"),
-            "create_op_helper": (ops.Graph, "_create_op_helper"),
-            "graph_init": (ops.Graph, "__init__"),
-            "variable_scope_enter": (vs_lib.variable_scope, "__enter__"),
-            "get_variable": (vs_lib.VariableScope, "get_variable"),
-            "variable_call": (variables.VariableMetaclass, "__call__"),
-        }
-        originals = {
-            key: (owner, attr, owner.__dict__[attr]) for key, (owner, attr) in targets.items()
-        }
-        orig = {key: value[2] for key, value in originals.items()}
-        orig_name_scope = orig["name_scope"]
-        orig_create_op_helper = orig["create_op_helper"]
-        executing_eagerly = _executing_eagerly_fn()
-        varscope_key = vs_lib._VARSCOPESTORE_KEY
-        origin_of = hooks._origin
 
-        def current_variable_scope(graph):
-            # Read without creating the store: reading must not change the graph.
-            store = graph._collections.get(varscope_key)
-            return store[0].current_scope if store else None
+def _restore(owner, attribute, wrapper, before) -> None:
+    """Put back what was there, unless something replaced the hook since.
 
-        # Graph.name_scope is TF's generator wrapped by tf_contextlib and contextlib.
-        # The hook drives that generator itself: one object per scope instead of
-        # three, which keeps the most frequent hook (every op opens a scope) cheap.
-        name_scope_body = inspect.unwrap(orig_name_scope)
-        if not inspect.isgeneratorfunction(name_scope_body):
-            raise RuntimeError(
-                "scopekit does not support this TensorFlow version: Graph.name_scope "
-                "is no longer a generator. Please report it with `tf.__version__`."
+    A patch the user installs while a capture is open stays: it may call the
+    hook, which then only passes calls through.
+    """
+    if owner.__dict__.get(attribute) is wrapper:
+        setattr(owner, attribute, before)
+
+
+def _tf_internals():
+    """The TensorFlow modules the hooks patch, checked for what they rely on.
+
+    Raises RuntimeError naming the missing piece (an unsupported TensorFlow
+    version) before anything is patched, never midway through a user's cell.
+    """
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import func_graph, ops
+    from tensorflow.python.ops import resource_variable_ops, variable_scope, variables
+
+    needed = {
+        ops.Graph: ("name_scope", "_create_op_helper", "__init__", "_name_stack", "version"),
+        ops: ("name_scope_v2", "_default_graph_stack", "get_default_graph"),
+        ops.name_scope_v2: ("__enter__",),
+        variable_scope: ("_VARSCOPESTORE_KEY", "_VariableStore", "VariableScope"),
+        variable_scope.variable_scope: ("__enter__",),
+        variable_scope.VariableScope: ("get_variable", "custom_getter"),
+        variable_scope._VariableStore: ("_get_single_variable",),
+        variables.VariableMetaclass: ("__call__",),
+        variables: ("PartitionedVariable",),
+        resource_variable_ops: ("_UnreadVariable",),
+        func_graph: ("FuncGraph",),
+        context: ("executing_eagerly", "graph_mode", "context", "GRAPH_MODE"),
+    }
+    for owner, attributes in needed.items():
+        for attribute in attributes:
+            if attribute == "_name_stack":  # a property in TF's Graph
+                present = "_name_stack" in dir(owner)
+            else:
+                present = hasattr(owner, attribute)
+            if not present:
+                raise RuntimeError(_unsupported(f"{getattr(owner, '__name__', owner)}.{attribute}"))
+    for cm, slot in (
+        (variable_scope.variable_scope, "_name_or_scope"),
+        (variable_scope.variable_scope, "_default_name"),
+    ):
+        if slot not in inspect.getsource(cm.__init__):
+            raise RuntimeError(_unsupported(f"variable_scope.{slot}"))
+    return context, func_graph, ops, resource_variable_ops, variable_scope, variables
+
+
+def _unsupported(what: str) -> str:
+    return (
+        f"scopekit does not support this TensorFlow version: {what} is gone or changed. "
+        "Please report it with `tf.__version__`; plain cells still work."
+    )
+
+
+def _is_tf_contextmanager(function, ops_module) -> bool:
+    """True for TF's own ``Graph.name_scope``: a generator under contextlib's helper.
+
+    Anything else there (a user's patch, with or without ``functools.wraps``) is
+    called as it is, so it still runs while a capture is open.
+    """
+    body = getattr(function, "__wrapped__", None)
+    return (
+        getattr(function, "__code__", None) is _CONTEXTMANAGER_CODE
+        and inspect.isgeneratorfunction(body)
+        and body.__code__.co_filename == ops_module.__file__
+    )
+
+
+@contextlib.contextmanager
+def _sample():
+    yield
+
+
+_CONTEXTMANAGER_CODE = contextlib.contextmanager(_sample.__wrapped__).__code__
+
+
+# ---------------------------------------------------------------------------
+# The patch table: one wrapper per target, graph and eager branches inside it.
+#
+# Every wrapper passes the call straight through unless a capture opened in the
+# calling thread wants it, and hides its own frame from IPython's tracebacks
+# (``__tracebackhide__``), so an error raised inside TensorFlow reads as it does
+# without scopekit.
+
+
+def _patch_table() -> Dict[str, tuple]:
+    """key -> (owner, attribute, make_wrapper(what is there now, hooks)), in install order."""
+    context, func_graph, ops, resource_variable_ops, vs_lib, variables = _tf_internals()
+    tf = _Internals(context, func_graph, ops, resource_variable_ops, vs_lib, variables)
+    return {
+        "graph_init": (ops.Graph, "__init__", functools.partial(_wrap_graph_init, tf)),
+        "name_scope": (ops.Graph, "name_scope", functools.partial(_wrap_name_scope, tf)),
+        "create_op_helper": (
+            ops.Graph,
+            "_create_op_helper",
+            functools.partial(_wrap_create_op_helper, tf),
+        ),
+        "name_scope_v2_enter": (
+            ops.name_scope_v2,
+            "__enter__",
+            functools.partial(_wrap_name_scope_v2_enter, tf),
+        ),
+        "variable_scope_enter": (
+            vs_lib.variable_scope,
+            "__enter__",
+            functools.partial(_wrap_variable_scope_enter, tf),
+        ),
+        "get_variable": (
+            vs_lib.VariableScope,
+            "get_variable",
+            functools.partial(_wrap_get_variable, tf),
+        ),
+        "get_single_variable": (
+            vs_lib._VariableStore,
+            "_get_single_variable",
+            functools.partial(_wrap_get_single_variable, tf),
+        ),
+        "variable_call": (
+            variables.VariableMetaclass,
+            "__call__",
+            functools.partial(_wrap_variable_call, tf),
+        ),
+    }
+
+
+_Internals = collections.namedtuple(
+    "_Internals", "context func_graph ops resource_variable_ops vs_lib variables"
+)
+
+
+def _variable_scope_of(graph, key):
+    """The graph's current VariableScope, read without creating the scope store."""
+    store = graph._collections.get(key)
+    return store[0].current_scope if store else None
+
+
+def _wrap_graph_init(tf, original, hooks):
+    ops, func_graph = tf.ops, tf.func_graph
+    thread = hooks.thread
+
+    def graph_init(graph, *args, **kwargs):
+        __tracebackhide__ = True  # noqa: F841
+        original(graph, *args, **kwargs)
+        kind = type(graph)
+        # A plain graph the cell makes joins its graph captures (not a capture's own
+        # graph); a graph tf.function traces joins its eager captures. Control-flow
+        # branch graphs (subclasses) belong to their op.
+        if kind is ops.Graph and thread.graph_recorders and not thread.making_private_graph:
+            hooks.adopt(graph, thread.graph_recorders)
+        elif kind is func_graph.FuncGraph and thread.eager_recorders:
+            hooks.adopt(graph, thread.eager_recorders)
+
+    return graph_init
+
+
+def _wrap_name_scope(tf, original, hooks):
+    thread = hooks.thread
+    origin_of = hooks.origin
+    varscope_key = tf.vs_lib._VARSCOPESTORE_KEY
+    # TF's Graph.name_scope is a generator under tf_contextlib and contextlib: the
+    # hook drives that generator itself, one object per scope instead of three,
+    # which keeps the most frequent hook (every op opens a scope) cheap. Anything
+    # else found there (a user's patch) is entered as the context manager it returns.
+    fast_body = inspect.unwrap(original) if _is_tf_contextmanager(original, tf.ops) else None
+
+    class NameScopeHook:
+        """One Graph.name_scope(...) context that logs its entry.
+
+        TF's generator only restores the name stack in a ``finally``, so closing
+        it is the whole exit, with or without an exception.
+        """
+
+        __slots__ = ("graph", "name", "recorders", "body", "entered")
+
+        def __init__(self, graph, name, recorders):
+            self.graph = graph
+            self.name = name
+            self.recorders = recorders
+            self.entered = False
+            self.body = (
+                fast_body(graph, name) if fast_body is not None else original(graph, name)
             )
 
-        class NameScopeHook:
-            """One Graph.name_scope(...) context that logs its entry.
+        def __call__(self, function):  # used as a decorator: a fresh scope per call
+            @functools.wraps(function)
+            def scoped(*args, **kwargs):
+                __tracebackhide__ = True  # noqa: F841
+                # Hooked again only if a capture is still open at the call.
+                with self.graph.name_scope(self.name):
+                    return function(*args, **kwargs)
 
-            TF's generator only restores the name stack in a ``finally``, so closing
-            it is the whole exit, with or without an exception.
-            """
+            return scoped
 
-            __slots__ = ("graph", "name", "recorders", "body")
+        def __enter__(self):
+            __tracebackhide__ = True  # noqa: F841
+            if self.entered:
+                # TF's context manager is single-use: entering it again fails there
+                # with AttributeError, and so it does here.
+                raise AttributeError("'_GeneratorContextManager' object has no attribute 'args'")
+            self.entered = True
+            graph = self.graph
+            before = graph._name_stack
+            body = self.body
+            returned = next(body) if fast_body is not None else body.__enter__()
+            # TF yields the new name stack plus "/", or "" at the top level.
+            after = graph._name_stack
+            name = self.name
+            origin = origin_of(sys._getframe(1))
+            if name or origin == "user":
+                # Names and reuse labels are read in finish: less work in TF's path.
+                scope = _variable_scope_of(graph, varscope_key)
+                reuse = scope.reuse if scope is not None else False
+                # The graph's op count orders the scope among the ops (see finish).
+                entry = ScopeLogEntry(
+                    id(graph), before, after, graph.version,
+                    "name_scope", name, after, scope, reuse, origin, None,
+                )  # fmt: skip
+            else:
+                entry = (id(graph), before, after, None, *_NOT_RECORDED)
+            for recorder in self.recorders:
+                recorder.scope_log.extend(entry)
+            return returned
 
-            def __init__(self, graph, name, recorders):
-                self.graph = graph
-                self.name = name
-                self.recorders = recorders
-                self.body = name_scope_body(graph, name)
-
-            def __call__(self, function):  # used as a decorator: a fresh scope per call
-                @functools.wraps(function)
-                def scoped(*args, **kwargs):
-                    # Hooked again only if a capture is still open at the call.
-                    with self.graph.name_scope(self.name):
-                        return function(*args, **kwargs)
-
-                return scoped
-
-            def __enter__(self):
-                graph = self.graph
-                before = graph._name_stack
-                returned = next(self.body)
-                # TF yields the new name stack plus "/", or "" at the top level.
-                after = returned[:-1] if returned else ""
-                name = self.name
-                origin = origin_of(sys._getframe(1))
-                if name or origin == "user":
-                    # Names and reuse labels are read in finish: less work in TF's path.
-                    scope = current_variable_scope(graph)
-                    reuse = scope.reuse if scope is not None else False
-                    # The graph's op count orders the scope among the ops (see finish).
-                    entry = (id(graph), before, after, graph.version)
-                    entry += ("name_scope", name, after, scope, reuse, origin, None)
-                else:
-                    entry = (id(graph), before, after, None, *_NOT_RECORDED)
-                for recorder in self.recorders:
-                    recorder.scope_log.extend(entry)
-                return returned
-
-            def __exit__(self, *exc_info):
+        def __exit__(self, *exc_info):
+            __tracebackhide__ = True  # noqa: F841
+            if fast_body is not None:
                 self.body.close()
                 return False
+            return self.body.__exit__(*exc_info)
 
-        def name_scope(graph, name):
-            # Scopes TF opens inside a variable call (its initializer, its reads)
-            # belong to that call, as its ops do, and the one a variable scope
-            # opens belongs to its record: neither is hooked.
-            if thread.call_sites or thread.entering_variable_scope:
-                return orig_name_scope(graph, name)
-            recorders = by_graph.get(id(graph))
-            if not recorders:
-                return orig_name_scope(graph, name)
-            return NameScopeHook(graph, name, recorders)
+    def name_scope(graph, name):
+        __tracebackhide__ = True  # noqa: F841
+        # Scopes TF opens inside a variable call (its initializer, its reads)
+        # belong to that call, as its ops do, and the one a variable scope
+        # opens belongs to its record: neither is hooked.
+        if thread.call_sites or thread.entering_variable_scope:
+            return original(graph, name)
+        recorders = thread.by_graph.get(id(graph))
+        if not recorders:
+            return original(graph, name)
+        return NameScopeHook(graph, name, recorders)
 
-        def create_op_helper(graph, op, compute_device=True):
-            result = orig_create_op_helper(graph, op, compute_device=compute_device)
-            recorders = by_graph.get(id(graph))
-            if recorders:
-                sites = thread.call_sites
-                if sites:  # made inside a variable call: (its scopes, internal)
-                    entry = (op, *sites[-1])
-                else:
-                    # current_variable_scope inlined: this runs for every op.
-                    store = graph._collections.get(varscope_key)
-                    scope = store[0].current_scope if store else None
-                    entry = (op, graph._name_stack, scope.name if scope else "", False)
-                for recorder in recorders:
-                    recorder.op_log.extend(entry)
-            return result
+    return name_scope
 
-        def graph_init(graph, *args, **kwargs):
-            orig["graph_init"](graph, *args, **kwargs)
-            # Only plain graphs a cell makes itself; function graphs belong to TF.
-            if type(graph) is ops.Graph and hooks.recorders:
-                hooks._adopt_new_graph(graph)
 
-        def variable_scope_enter(scope_cm):
+def _wrap_create_op_helper(tf, original, hooks):
+    thread = hooks.thread
+    varscope_key = tf.vs_lib._VARSCOPESTORE_KEY
+
+    def create_op_helper(graph, op, compute_device=True):
+        __tracebackhide__ = True  # noqa: F841
+        result = original(graph, op, compute_device=compute_device)
+        recorders = thread.by_graph.get(id(graph))
+        if recorders:
+            sites = thread.call_sites
+            if sites:  # made inside a variable call: (its scopes, internal)
+                entry = (op, *sites[-1])
+            else:
+                # _variable_scope_of inlined: this runs for every op.
+                store = graph._collections.get(varscope_key)
+                scope = store[0].current_scope if store else None
+                entry = (op, graph._name_stack, scope.name if scope else "", False)
+            for recorder in recorders:
+                recorder.op_log.extend(entry)
+        return result
+
+    return create_op_helper
+
+
+def _eager_scopes(tf) -> Tuple[str, str]:
+    """The eager name scope and the variable scope in force, read without creating either."""
+    scope = _variable_scope_of(tf.ops.get_default_graph(), tf.vs_lib._VARSCOPESTORE_KEY)
+    return tf.context.context().scope_name.rstrip("/"), scope.name if scope else ""
+
+
+def _log_eager_scope(recorders, fields: tuple) -> None:
+    """Log an eager scope entry: ScopeRecord fields, no graph (see ScopeLogEntry)."""
+    entry = (id(None), None, None, None, *fields)
+    for recorder in recorders:
+        recorder.scope_log.extend(entry)
+
+
+def _wrap_name_scope_v2_enter(tf, original, hooks):
+    # Eagerly a name scope is a string on the context; in graph mode tf.name_scope
+    # opens Graph.name_scope, hooked above.
+    thread = hooks.thread
+    executing_eagerly = tf.context.executing_eagerly
+
+    def name_scope_enter(scope_cm):
+        __tracebackhide__ = True  # noqa: F841
+        recorders = thread.eager_recorders
+        if not recorders or not executing_eagerly():
+            return original(scope_cm)
+        origin = hooks.origin(sys._getframe(1))
+        returned = original(scope_cm)
+        name = scope_cm.name
+        # Scopes a variable opens for its own init ops name nothing eagerly: skip them.
+        quiet = thread.entering_variable_scope or thread.call_sites
+        if not quiet and (name or origin == "user"):
+            ns, vs = _eager_scopes(tf)
+            fields = ("name_scope", str(name) if name else None, ns, vs, False, origin, None)
+            _log_eager_scope(recorders, fields)
+        return returned
+
+    return name_scope_enter
+
+
+def _wrap_variable_scope_enter(tf, original, hooks):
+    thread = hooks.thread
+    ops, VariableScope = tf.ops, tf.vs_lib.VariableScope
+    executing_eagerly = tf.context.executing_eagerly
+
+    def variable_scope_enter(scope_cm):
+        __tracebackhide__ = True  # noqa: F841
+        eagerly = executing_eagerly()
+        if eagerly:
+            recorders = thread.eager_recorders
+        else:
             graph = ops.get_default_graph()
-            if executing_eagerly() or not hooks._watchers(graph):
-                return orig["variable_scope_enter"](scope_cm)
-            origin = origin_of(sys._getframe(1))
-            before = graph._name_stack
-            thread.entering_variable_scope += 1
-            try:
-                entered = orig["variable_scope_enter"](scope_cm)
-            finally:
-                thread.entering_variable_scope -= 1
-            after = graph._name_stack  # the name scope it opened for its ops, if any
-            asked = scope_cm._name_or_scope
-            fields = (
-                "variable_scope",
-                asked.name if isinstance(asked, vs_lib.VariableScope) else asked,
-                after,
-                entered.name,
-                entered.reuse,
-                origin,
-                scope_cm._default_name,
-            )
-            hooks._log_scope(graph, before, after, fields)
+            recorders = thread.by_graph.get(id(graph))
+        if not recorders:
+            return original(scope_cm)
+        origin = hooks.origin(sys._getframe(1))
+        before = None if eagerly else graph._name_stack
+        thread.entering_variable_scope += 1
+        try:
+            entered = original(scope_cm)
+        finally:
+            thread.entering_variable_scope -= 1
+        asked = scope_cm._name_or_scope
+        asked = asked.name if isinstance(asked, VariableScope) else asked
+        if eagerly:
+            ns = tf.context.context().scope_name.rstrip("/")
+            fields = ("variable_scope", asked, ns, entered.name, entered.reuse, origin,
+                      scope_cm._default_name)  # fmt: skip
+            _log_eager_scope(recorders, fields)
             return entered
-
-        def get_variable(scope, var_store, name, *args, **kwargs):
-            graph = ops.get_default_graph()
-            sites = thread.call_sites
-            if executing_eagerly() or sites or not hooks._watchers(graph):
-                return orig["get_variable"](scope, var_store, name, *args, **kwargs)
-            ns, vs = graph._name_stack, scope.name
-            full_name = f"{vs}/{name}" if vs else name
-            existed = full_name in getattr(var_store, "_vars", {})
-            sites.append((ns, vs, True))
-            try:
-                variable = orig["get_variable"](scope, var_store, name, *args, **kwargs)
-            finally:
-                sites.pop()
-            hooks._record_variable(graph, variable, name, "get_variable", existed, ns, vs)
-            return variable
-
-        def variable_call(cls, *args, **kwargs):
-            sites = thread.call_sites
-            if sites or executing_eagerly():
-                return orig["variable_call"](cls, *args, **kwargs)
-            graph = ops.get_default_graph()
-            if not hooks._watchers(graph):
-                return orig["variable_call"](cls, *args, **kwargs)
-            scope = current_variable_scope(graph)
-            ns, vs = graph._name_stack, (scope.name if scope is not None else "")
-            sites.append((ns, vs, True))
-            try:
-                variable = orig["variable_call"](cls, *args, **kwargs)
-            finally:
-                sites.pop()
-            requested = _requested_variable_name(cls, args, kwargs)
-            hooks._record_variable(graph, variable, requested, "Variable", False, ns, vs)
-            return variable
-
-        replacements = {
-            "name_scope": name_scope,
-            "create_op_helper": create_op_helper,
-            "graph_init": graph_init,
-            "variable_scope_enter": variable_scope_enter,
-            "get_variable": get_variable,
-            "variable_call": variable_call,
-        }
-        for key, (owner, attr, _) in originals.items():
-            setattr(owner, attr, replacements[key])
-        self.originals = originals
-
-    def _unpatch(self) -> None:
-        _EAGER.unpatch()
-        for owner, attr, original in self.originals.values():
-            setattr(owner, attr, original)
-        self.originals = {}
-
-    # -- recording -------------------------------------------------------
-
-    def _log_scope(self, graph, before, after, fields) -> None:
-        """Log a variable scope entry (see _Recorder.scope_log)."""
-        entry = (id(graph), before, after, graph.version, *fields)
-        for recorder in self._watchers(graph):
+        after = graph._name_stack  # the name scope it opened for its ops, if any
+        entry = ScopeLogEntry(
+            id(graph), before, after, graph.version, "variable_scope", asked, after,
+            entered.name, entered.reuse, origin, scope_cm._default_name,
+        )  # fmt: skip
+        for recorder in recorders:
             recorder.scope_log.extend(entry)
+        return entered
 
-    def _record_variable(self, graph, variable, requested, creator, reused, ns, vs) -> None:
-        for recorder in self._watchers(graph):
-            index = recorder.index_of(graph)
-            recorder.log_variable(variable, requested, creator, reused, ns, vs, index)
+    return variable_scope_enter
 
 
-def variable_record(
-    variable, requested, creator, reused, ns, vs, graph=0, kind="", path=""
-) -> VariableRecord:
-    """A VariableRecord for a TF variable, from the scopes in force at its call."""
+def _getter_name(getter) -> str:
+    return str(getattr(getter, "__qualname__", None) or type(getter).__name__)
+
+
+def _wrap_get_variable(tf, original, hooks):
+    """Every get_variable call; the variables come from the store (see below)."""
+    thread = hooks.thread
+    ops = tf.ops
+    executing_eagerly = tf.context.executing_eagerly
+    PartitionedVariable = tf.variables.PartitionedVariable
+    Variable = tf.variables.Variable
+
+    def get_variable(scope, var_store, name, *args, **kwargs):
+        __tracebackhide__ = True  # noqa: F841
+        if thread.call_sites:  # a getter's own get_variable: part of the outer call
+            return original(scope, var_store, name, *args, **kwargs)
+        eagerly = executing_eagerly()
+        if eagerly:
+            if not thread.eager_recorders:
+                return original(scope, var_store, name, *args, **kwargs)
+            ns, _ = _eager_scopes(tf)
+        else:
+            if not (thread.graph_recorders or thread.eager_recorders):
+                return original(scope, var_store, name, *args, **kwargs)
+            ns = ops.get_default_graph()._name_stack
+        vs = scope.name
+        full_name = f"{vs}/{name}" if vs else name
+        existed = _already_in(var_store, full_name)
+        whole_existed = full_name in getattr(var_store, "_partitioned_vars", {})
+        getter = kwargs.get("custom_getter") or scope.custom_getter
+        handed_out, thread.handed_out = thread.handed_out, []
+        thread.call_sites.append((ns, vs, True))
+        try:
+            result = original(scope, var_store, name, *args, **kwargs)
+            made = thread.handed_out
+        finally:
+            thread.call_sites.pop()
+            thread.handed_out = handed_out
+        if not made:
+            if isinstance(result, PartitionedVariable):
+                # Reused whole: the store returned its pieces without asking for them.
+                made = [(piece, None, whole_existed, True) for piece in result]
+            elif isinstance(result, Variable):
+                # A store of another kind (tf_keras's track_tf1_style_variables).
+                made = [(result, None, existed, False)]
+        getter = _getter_name(getter) if getter is not None else ""
+        for variable, single_name, existed, is_piece in made:
+            requested = name
+            if getter or is_piece:  # the name the store was asked for, below the scope
+                asked = single_name or _strip_output_index(variable.name)
+                requested = asked[len(vs) + 1 :] if vs and asked.startswith(vs + "/") else asked
+            whole = requested.rpartition("/part_")[0] if is_piece else ""
+            if whole and vs:
+                whole = f"{vs}/{whole}"
+            _record_variable(
+                thread, tf, variable, requested, "get_variable", existed, ns, vs, eagerly,
+                getter=getter, partition_of=whole,
+            )  # fmt: skip
+        return result
+
+    return get_variable
+
+
+def _already_in(store, full_name: str) -> bool:
+    """Whether a variable store holds ``full_name`` already: get_variable will reuse it."""
+    return full_name in getattr(store, "_vars", ())
+
+
+def _wrap_get_single_variable(tf, original, hooks):
+    """The store's one place that makes or finds a variable (or one partition's piece)."""
+    thread = hooks.thread
+
+    def get_single_variable(store, name, *args, **kwargs):
+        __tracebackhide__ = True  # noqa: F841
+        handed_out = thread.handed_out
+        if handed_out is None:
+            return original(store, name, *args, **kwargs)
+        existed = _already_in(store, name)
+        is_piece = kwargs.get("partition_info") is not None or (
+            len(args) >= 5 and args[4] is not None
+        )
+        variable = original(store, name, *args, **kwargs)
+        handed_out.append((variable, name, existed, is_piece))
+        return variable
+
+    return get_single_variable
+
+
+def _wrap_variable_call(tf, original, hooks):
+    """Every tf.Variable(...) (and the classes under it) that makes a new variable."""
+    thread = hooks.thread
+    ops = tf.ops
+    executing_eagerly = tf.context.executing_eagerly
+    varscope_key = tf.vs_lib._VARSCOPESTORE_KEY
+    # What assign*() returns is built through the metaclass too: a view, not a variable.
+    views = (tf.resource_variable_ops._UnreadVariable,)
+
+    def variable_call(cls, *args, **kwargs):
+        __tracebackhide__ = True  # noqa: F841
+        sites = thread.call_sites
+        if sites or issubclass(cls, views):
+            return original(cls, *args, **kwargs)
+        eagerly = executing_eagerly()
+        if eagerly:
+            if not thread.eager_recorders:
+                return original(cls, *args, **kwargs)
+            ns, vs = _eager_scopes(tf)
+        else:
+            if not (thread.graph_recorders or thread.eager_recorders):
+                return original(cls, *args, **kwargs)
+            graph = ops.get_default_graph()
+            scope = _variable_scope_of(graph, varscope_key)
+            ns, vs = graph._name_stack, (scope.name if scope is not None else "")
+        # A Keras 3 weight (made eagerly, or in a traced tf.function): keep its path.
+        wrapper = _keras_variable_in(sys._getframe(1)) if thread.eager_recorders else None
+        sites.append((ns, vs, True))
+        try:
+            variable = original(cls, *args, **kwargs)
+        finally:
+            sites.pop()
+        if isinstance(variable, views):
+            return variable
+        requested = _requested_variable_name(cls, args, kwargs)
+        _record_variable(
+            thread, tf, variable, requested, "Variable", False, ns, vs, eagerly, wrapper=wrapper
+        )
+        return variable
+
+    return variable_call
+
+
+def _record_variable(
+    thread, tf, variable, requested, creator, reused, ns, vs, eagerly,
+    wrapper=None, getter="", partition_of="",
+) -> None:  # fmt: skip
+    """Log one variable for every capture of this thread that watches where it lives.
+
+    Eager variables go to eager captures (``graph`` 0). A graph variable goes to
+    the captures watching the default graph, or else the graph the variable was
+    made in: for one made in a ``tf.while_loop`` body or ``tf.cond`` branch, the
+    outer graph ``init_scope`` lifted it to.
+    """
+    if wrapper is not None:
+        requested, kind, path = str(wrapper.name), "keras", str(wrapper.path)
+    else:
+        kind, path = ("eager" if eagerly else ""), ""
+    if eagerly:
+        targets = [(recorder, 0) for recorder in thread.eager_recorders]
+    else:
+        graph = tf.ops.get_default_graph()
+        recorders = thread.by_graph.get(id(graph))
+        if not recorders:
+            try:
+                graph = variable.graph
+            except (AttributeError, ValueError, RuntimeError):
+                return
+            recorders = thread.by_graph.get(id(graph), ())
+        targets = [(recorder, recorder.index_of(graph)) for recorder in recorders]
+    entry = VariableLogEntry(
+        variable, requested, creator, reused, ns, vs, None, kind, path, getter, partition_of
+    )
+    for recorder, index in targets:
+        if index >= 0:
+            recorder.variable_log.extend(entry._replace(graph=index))
+
+
+def variable_record(entry: VariableLogEntry) -> VariableRecord:
+    """A VariableRecord for a logged TF variable, from the scopes in force at its call."""
+    variable, ns, vs = entry.variable, entry.name_scope, entry.variable_scope
     name = _strip_output_index(variable.name)
     try:
         shape = tuple(variable.shape.as_list())
@@ -611,17 +851,19 @@ def variable_record(
     dtype = getattr(getattr(variable, "dtype", None), "base_dtype", None)
     return VariableRecord(
         name=name,
-        requested=requested,
-        creator=creator,
-        reused=reused,
+        requested=entry.requested,
+        creator=entry.creator,
+        reused=entry.reused,
         name_scope=ns,
         variable_scope=vs,
         prefix_from=prefix_from(name, ns, vs),
         shape=shape,
         dtype=dtype.name if dtype is not None else "",
-        graph=graph,
-        kind=kind,
-        path=path,
+        graph=entry.graph,
+        kind=entry.kind,
+        path=entry.path,
+        getter=entry.getter,
+        partition_of=entry.partition_of,
     )
 
 
@@ -651,12 +893,6 @@ def _requested_variable_name(cls, args, kwargs) -> str:
         except TypeError:
             name = None
     return str(name) if name else "Variable"
-
-
-def _executing_eagerly_fn():
-    from tensorflow.python.eager import context
-
-    return context.executing_eagerly
 
 
 # Scope machinery: frames in these functions are skipped when asking who opened a
@@ -699,186 +935,6 @@ def _classify(code) -> str:
     return "library" if filename.startswith(_LIBRARY_ROOTS) else "user"
 
 
-# ---------------------------------------------------------------------------
-# Eager hooks (capture(eager=True))
-#
-# TF2 code builds no graph: a name scope is a string on the eager context
-# (context.context().scope_name), a tf.Variable is made at once and keeps the
-# name it asked for (no _1 uniquifying), and Keras 3 wraps each weight's
-# tf.Variable in a keras.Variable that also has a `.path`. These patches sit on
-# top of the graph-mode ones above, are in place only while an eager capture is
-# open, and record only while TensorFlow executes eagerly.
-# Graphs that tf.function traces (FuncGraphs) are adopted by eager captures; the
-# graph-mode hooks then record their ops and scopes like any graph's.
-
-
-class _EagerHooks:
-    """The eager layer of patches; eager recorders are listed in ``recorders``."""
-
-    def __init__(self):
-        self.recorders: List[_Recorder] = []
-        self.originals: List[tuple] = []
-
-    def patch(self, hooks: _Hooks) -> None:
-        from tensorflow.python.eager import context
-        from tensorflow.python.framework import func_graph, ops
-        from tensorflow.python.ops import variable_scope as vs_lib
-        from tensorflow.python.ops import variables
-
-        eager = self
-        executing_eagerly = context.executing_eagerly
-        targets = [
-            (ops.name_scope_v2, "__enter__"),
-            (vs_lib.variable_scope, "__enter__"),
-            (vs_lib.VariableScope, "get_variable"),
-            (variables.VariableMetaclass, "__call__"),
-            (ops.Graph, "__init__"),
-        ]
-        # The graph-mode hooks are in place already: the eager layer wraps them.
-        prev = {(owner, attr): owner.__dict__[attr] for owner, attr in targets}
-        varscope_key = vs_lib._VARSCOPESTORE_KEY
-
-        def recording() -> bool:
-            return bool(eager.recorders) and executing_eagerly()
-
-        def scopes_now() -> Tuple[str, str]:
-            # Read without creating the scope store, as the graph hooks do.
-            store = ops.get_default_graph()._collections.get(varscope_key)
-            scope = store[0].current_scope if store else None
-            return context.context().scope_name.rstrip("/"), scope.name if scope else ""
-
-        def name_scope_enter(scope_cm):
-            if not recording():
-                return prev[(ops.name_scope_v2, "__enter__")](scope_cm)
-            state = hooks.thread
-            origin = hooks._origin(sys._getframe(1))
-            returned = prev[(ops.name_scope_v2, "__enter__")](scope_cm)
-            name = scope_cm.name
-            # Scopes a variable opens for its own init ops name nothing eagerly: skip them.
-            quiet = state.entering_variable_scope or state.call_sites
-            if not quiet and (name or origin == "user"):
-                ns, vs = scopes_now()
-                eager._log_scope(
-                    ("name_scope", str(name) if name else None, ns, vs, False, origin, None)
-                )
-            return returned
-
-        def variable_scope_enter(scope_cm):
-            if not recording():
-                return prev[(vs_lib.variable_scope, "__enter__")](scope_cm)
-            state = hooks.thread
-            origin = hooks._origin(sys._getframe(1))
-            state.entering_variable_scope += 1
-            try:
-                entered = prev[(vs_lib.variable_scope, "__enter__")](scope_cm)
-            finally:
-                state.entering_variable_scope -= 1
-            asked = scope_cm._name_or_scope
-            eager._log_scope(
-                (
-                    "variable_scope",
-                    asked.name if isinstance(asked, vs_lib.VariableScope) else asked,
-                    context.context().scope_name.rstrip("/"),
-                    entered.name,
-                    _reuse_label(entered.reuse),
-                    origin,
-                    scope_cm._default_name,
-                )
-            )
-            return entered
-
-        def get_variable(scope, var_store, name, *args, **kwargs):
-            state = hooks.thread
-            if state.call_sites or not recording():
-                return prev[(vs_lib.VariableScope, "get_variable")](
-                    scope, var_store, name, *args, **kwargs
-                )
-            ns, vs = scopes_now()
-            vs = scope.name
-            full_name = f"{vs}/{name}" if vs else name
-            existed = full_name in getattr(var_store, "_vars", {})
-            state.call_sites.append((ns, vs, True))
-            try:
-                variable = prev[(vs_lib.VariableScope, "get_variable")](
-                    scope, var_store, name, *args, **kwargs
-                )
-            finally:
-                state.call_sites.pop()
-            eager._record_variable(variable, name, "get_variable", existed, ns, vs, None, None)
-            return variable
-
-        def variable_call(cls, *args, **kwargs):
-            state = hooks.thread
-            make = prev[(variables.VariableMetaclass, "__call__")]
-            if state.call_sites or not eager.recorders:
-                return make(cls, *args, **kwargs)
-            graph = None
-            wrapper = _keras_variable_in(sys._getframe(1))
-            if executing_eagerly():
-                ns, vs = scopes_now()
-            elif wrapper is not None and hooks._watchers(ops.get_default_graph()):
-                # A Keras weight built inside a traced tf.function: keep its path too.
-                graph = ops.get_default_graph()
-                store = graph._collections.get(varscope_key)
-                ns = graph._name_stack
-                vs = store[0].current_scope.name if store else ""
-            else:
-                return make(cls, *args, **kwargs)
-            state.call_sites.append((ns, vs, True))
-            try:
-                variable = make(cls, *args, **kwargs)
-            finally:
-                state.call_sites.pop()
-            requested = _requested_variable_name(cls, args, kwargs)
-            eager._record_variable(variable, requested, "Variable", False, ns, vs, wrapper, graph)
-            return variable
-
-        def graph_init(graph, *args, **kwargs):
-            prev[(ops.Graph, "__init__")](graph, *args, **kwargs)
-            # Only the graph tf.function traces, not control-flow branch graphs.
-            if type(graph) is func_graph.FuncGraph and eager.recorders:
-                with hooks.lock:
-                    for recorder in eager.recorders:
-                        recorder.adopt(graph)
-                        hooks.by_graph.setdefault(id(graph), []).append(recorder)
-
-        replacements = {
-            (ops.name_scope_v2, "__enter__"): name_scope_enter,
-            (vs_lib.variable_scope, "__enter__"): variable_scope_enter,
-            (vs_lib.VariableScope, "get_variable"): get_variable,
-            (variables.VariableMetaclass, "__call__"): variable_call,
-            (ops.Graph, "__init__"): graph_init,
-        }
-        for (owner, attr), replacement in replacements.items():
-            setattr(owner, attr, replacement)
-        self.originals = [(owner, attr, prev[(owner, attr)]) for owner, attr in targets]
-
-    def unpatch(self) -> None:
-        for owner, attr, original in reversed(self.originals):
-            setattr(owner, attr, original)
-        self.originals = []
-
-    def _log_scope(self, fields: tuple) -> None:
-        """Log an eager scope entry: ScopeRecord fields without the graph (see _Recorder)."""
-        entry = (id(None), None, None, None, *fields)
-        for recorder in self.recorders:
-            recorder.scope_log.extend(entry)
-
-    def _record_variable(
-        self, variable, requested, creator, reused, ns, vs, wrapper, graph
-    ) -> None:
-        """Record for every eager capture; ``graph`` is a traced graph, or None if eager."""
-        if wrapper is not None:
-            requested, kind, path = str(wrapper.name), "keras", str(wrapper.path)
-        else:
-            kind, path = "eager", ""
-        for recorder in self.recorders:
-            index = 0 if graph is None else recorder.index_of(graph)
-            if index < 0:
-                continue
-            recorder.log_variable(variable, requested, creator, reused, ns, vs, index, kind, path)
-
-
 def _keras_variable_in(frame):
     """The keras.Variable whose tf.Variable is being made, if a caller is one.
 
@@ -904,27 +960,34 @@ def _label_function_graphs(result: Capture) -> None:
         result.graph_labels[index] = f"Graph {index}: tf.function '{graph.name}' traced in the cell"
 
 
-_EAGER = _EagerHooks()
-
-
-_HOOKS = _Hooks()
+# One owner of the patches per process: a reload of this module (autoreload) keeps
+# the owner that installed them, so the capture open across the reload removes them.
+_HOOKS: _Hooks = globals().get("_HOOKS") or _Hooks()
 
 
 def hooks_installed() -> bool:
     """True while any capture is open (the patches are in place)."""
-    return bool(_HOOKS.originals)
+    return _HOOKS.installed is not None
 
 
 @contextlib.contextmanager
 def _default_graph(graph, fresh: bool):
-    """Make ``graph`` the default graph, in graph mode, for the block.
+    """Make ``graph`` the default graph, in graph mode, as ``with graph.as_default():``.
 
     At the top level (no ``with g.as_default()`` open) the graph is put in place as
-    TensorFlow's global default graph rather than pushed on the graph stack, so a
-    cell may still call ``tf.compat.v1.reset_default_graph()`` as TF1 code often
-    does. A fresh graph is swapped out again afterwards, so the user's own default
-    graph is as it was; with ``--graph default`` whatever the cell leaves stays,
-    as it would without the magic.
+    TensorFlow's default graph of this thread (``_global_default_graph``, which is
+    thread-local) rather than pushed on the graph stack, so a cell may still call
+    ``tf.compat.v1.reset_default_graph()`` as TF1 code often does. The rest is what
+    ``Graph.as_default`` does: graph mode, and a context switch entry naming the
+    graph, so ``tf.init_scope`` (variable initializers in a ``tf.while_loop`` body
+    or ``tf.cond`` branch) lifts into that graph and not out to eager mode. The
+    entry names whichever graph is the default when it is used: after
+    ``reset_default_graph()``, the new one.
+
+    A fresh graph is swapped out again afterwards, so the user's own default graph
+    is as it was; with ``--graph default`` whatever the cell leaves stays, as it
+    would without the magic. A cell that turns eager execution off
+    (``disable_eager_execution()``, ``disable_v2_behavior()``) leaves it off.
     """
     from tensorflow.python.eager import context
     from tensorflow.python.framework import ops
@@ -933,16 +996,45 @@ def _default_graph(graph, fresh: bool):
     if stack.stack or not (fresh or graph is ops.get_default_graph()):
         with graph.as_default():
             yield
+        _keep_eager_off_if_the_block_turned_it_off(context)
         return
     saved = stack._global_default_graph
     if fresh:
         stack._global_default_graph = graph
+
+    def enter_default_graph():
+        return stack._GetGlobalDefaultGraph().as_default()
+
+    switches = context.context().context_switches
+    switches.push(False, enter_default_graph, graph._device_function_stack)
     try:
         with context.graph_mode():
             yield
     finally:
+        switches.pop()
         if fresh:
             stack._global_default_graph = saved
+        _keep_eager_off_if_the_block_turned_it_off(context)
+
+
+def _keep_eager_off_if_the_block_turned_it_off(context) -> None:
+    """Leave graph mode on if the block called ``disable_eager_execution()``.
+
+    ``context.graph_mode()`` puts eager execution back on its way out; a plain
+    cell that turned it off would leave it off, and so does a captured one.
+    """
+    if context.default_execution_mode == context.GRAPH_MODE:
+        context.context()._thread_local_data.is_eager = False
+
+
+def _private_graph(tf):
+    """A capture's own fresh graph: not one the cell made, so no open capture adopts it."""
+    state = _HOOKS.thread
+    state.making_private_graph += 1
+    try:
+        return tf.Graph()
+    finally:
+        state.making_private_graph -= 1
 
 
 @contextlib.contextmanager
@@ -984,7 +1076,7 @@ def capture(graph=None, eager=False):
     else:
         graph_mode = "fresh" if graph is None else "given"
         if graph is None:
-            graph = tf.Graph()
+            graph = _private_graph(tf)
         elif not isinstance(graph, tf.Graph):
             raise TypeError(
                 f"capture(graph=...) takes a tf.Graph, not {type(graph).__name__}; "
@@ -992,7 +1084,8 @@ def capture(graph=None, eager=False):
             )
         result = Capture(graph, graph_mode)
     recorder = _Recorder(result)
-    _HOOKS.add(recorder)
+    hooks = _HOOKS  # the owner that installs is the one that removes, reload or not
+    hooks.add(recorder)
     try:
         with contextlib.nullcontext() if eager else _default_graph(graph, graph_mode == "fresh"):
             yield result
@@ -1000,7 +1093,7 @@ def capture(graph=None, eager=False):
         result.error = error
         raise
     finally:
-        _HOOKS.remove(recorder)
+        hooks.remove(recorder)
         recorder.finish()
         if eager:
             _label_function_graphs(result)

@@ -677,23 +677,23 @@ def test_tree_lists_names_in_creation_order(tf):
     ]
 
 
-def test_graph_captures_leave_the_eager_layer_alone(tf):
-    from tensorflow.python.framework import ops
+def _patched_attributes():
+    from scopekit.capture import _patch_table
 
-    def tf2_enter():
-        return ops.name_scope_v2.__dict__["__enter__"]
+    return {key: owner.__dict__[attr] for key, (owner, attr, _) in _patch_table().items()}
 
-    original = tf2_enter()
-    with capture():
-        # The eager hooks are only put in place for eager captures...
-        assert tf2_enter() is original
-    with capture(eager=True):
-        assert tf2_enter() is not original
-        with capture():
-            assert tf2_enter() is not original
-        # ...and stay while one is open.
-        assert tf2_enter() is not original
-    assert tf2_enter() is original
+
+def test_patches_come_off_whatever_order_captures_close_in(tf):
+    before = _patched_attributes()
+    eager_capture, graph_capture = capture(eager=True), capture()
+    eager_capture.__enter__()
+    graph_capture.__enter__()
+    assert all(_patched_attributes()[key] is not before[key] for key in before)
+    eager_capture.__exit__(None, None, None)  # the first opened closes first
+    assert hooks_installed()
+    graph_capture.__exit__(None, None, None)
+    assert _patched_attributes() == before
+    assert not hooks_installed()
 
 
 def test_capture_rejects_a_graph_that_is_not_a_graph(tf):

@@ -36,7 +36,7 @@ def test_exception_at_the_first_line(shell, shown):
     result = run(shell, "%%scopes -o cap\nraise RuntimeError('first line')\n")
     assert isinstance(result.error_in_exec, RuntimeError)
     cap = shell.user_ns["cap"]
-    assert cap.ops == [] and isinstance(cap.error, RuntimeError)
+    assert cap.ops == () and isinstance(cap.error, RuntimeError)
     assert "The cell raised RuntimeError: first line" in _text(shown[0])
     _next_cell_is_fine(shell)
 
@@ -90,7 +90,7 @@ def test_an_empty_cell_gets_ipythons_own_message(shell, shown, capsys):
 
 def test_a_cell_of_only_comments_and_blank_lines(shell, shown):
     assert run(shell, "%%scopes -o cap\n\n# to do: build the model\n   \n").success
-    assert shell.user_ns["cap"].ops == []
+    assert shell.user_ns["cap"].ops == ()
     assert "(nothing)" in _text(shown[0])
     _next_cell_is_fine(shell)
 
@@ -127,8 +127,9 @@ def test_nested_scopes_magic(shell, shown):
     assert run(shell, cell).success
     outer, inner = shell.user_ns["outer"], shell.user_ns["inner"]
     assert [o.name for o in inner.ops] == ["inside"]
-    # The outer cell made the inner cell's graph too: it is outer's graph 1.
-    assert [(o.name, o.graph) for o in outer.ops] == [("outside", 0), ("inside", 1)]
+    # The inner capture's fresh graph is its own, not a graph the outer cell made.
+    assert [(o.name, o.graph) for o in outer.ops] == [("outside", 0)]
+    assert len(outer.graphs) == 1
     _next_cell_is_fine(shell)
 
 

@@ -11,7 +11,7 @@ these two (see ``CellRun``).
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -246,10 +246,7 @@ def _gist(message: str) -> str:
 
 def _record_placement(capture, placement: Dict[str, str]) -> None:
     """Show in the capture's tree where each op ran (graph 0 only: the one that ran)."""
-    capture.ops = [
-        replace(op, device=placement[op.name]) if op.graph == 0 and op.name in placement else op
-        for op in capture.ops
-    ]
+    capture.set_op_devices(placement, graph=0)
 
 
 class CellRun:
