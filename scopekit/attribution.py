@@ -92,7 +92,9 @@ class Note:
     """A surprising naming event, said in words.
 
     ``kind`` is one of ``ignored_name_scope``, ``reopened``, ``renamed``, ``reused``,
-    ``same_name`` (eager variables sharing one name).
+    ``same_name`` (eager variables sharing one name), ``absolute`` (a name ending in
+    ``/`` taken whole), ``partitioned`` (one variable in N pieces), ``custom_getter``
+    (the variables a getter made).
     ``subject`` is the name the note is about.
     """
 
@@ -118,11 +120,25 @@ def _variable_notes(var) -> Iterable[Note]:
             )
     if var.reused:
         yield Note("reused", var.name, f"reused {var.name}")
-    elif var.requested and basename(var.name) != basename(var.requested):
+    elif var.requested.endswith("/") and var.name == var.requested.rstrip("/"):
+        # A name ending in "/" is taken whole, outside the scopes in force.
+        outside = var.variable_scope or var.name_scope
+        if outside and not var.name.startswith(outside + "/"):
+            yield Note(
+                "absolute",
+                var.name,
+                f"'{var.requested}' ends with '/', so it is used as the whole name: "
+                f"{var.name}, not under '{outside}'",
+            )
+    elif var.partition_of:
+        return  # a piece's name (part_0) is the store's, not a renaming: see _partition_notes
+    elif var.getter:
+        return  # named by the custom getter (see _getter_notes)
+    elif var.requested and basename(var.name) != basename(var.requested.rstrip("/")):
         yield Note(
             "renamed",
             var.name,
-            f"'{basename(var.requested)}' was renamed '{basename(var.name)}' "
+            f"'{basename(var.requested.rstrip('/'))}' was renamed '{basename(var.name)}' "
             "because the name was taken",
         )
 
@@ -170,6 +186,31 @@ def _same_name_notes(variables: Sequence) -> Iterable[Note]:
             )
 
 
+def _made_by_notes(variables: Sequence) -> Iterable[Note]:
+    """Partitioned variables and custom getters: one note per whole, per getter call."""
+    parts: dict = {}
+    getters: dict = {}
+    for var in variables:
+        whole = getattr(var, "partition_of", "")
+        if whole and not var.reused:
+            parts.setdefault((var.graph, whole), []).append(var.name)
+        getter = getattr(var, "getter", "")
+        if getter and not var.reused:
+            getters.setdefault((var.graph, getter, var.variable_scope), []).append(var.name)
+    for (_, whole), names in parts.items():
+        yield Note(
+            "partitioned",
+            whole,
+            f"{whole} is one variable in {len(names)} parts: {', '.join(names)}",
+        )
+    for (_, getter, _scope), names in getters.items():
+        yield Note(
+            "custom_getter",
+            names[0],
+            f"custom getter {getter} made {', '.join(names)}",
+        )
+
+
 def explain(variables: Sequence, scopes: Sequence) -> List[Note]:
     """The notes a learner should read, in the order the events happened.
 
@@ -182,6 +223,7 @@ def explain(variables: Sequence, scopes: Sequence) -> List[Note]:
         [n for s in scopes for n in _scope_notes(s)]
         + [n for v in variables for n in _variable_notes(v)]
         + list(_same_name_notes(variables))
+        + list(_made_by_notes(variables))
     ):
         if note not in seen:
             seen.add(note)
