@@ -143,14 +143,13 @@ class _Recorder:
             for op in graph.get_operations()[self.start_counts[index] :]:
                 name = op.name
                 at = context_at.get(op)
-                if at is None:  # an op the hook did not see being made
-                    ns, vs, internal = _prefix(name), "", False
-                else:
-                    ns, vs, internal = log[at], log[at + 1], log[at + 2]
-                    if ns == name and not internal:
-                        # Named after the scope it opened for itself (tf.square(x,
-                        # name='x2') opens 'x2/'): it was asked for outside that scope.
-                        ns = opened_from.get((index, ns), ns)
+                if at is None:  # made by another thread: not this capture's
+                    continue
+                ns, vs, internal = log[at], log[at + 1], log[at + 2]
+                if ns == name and not internal:
+                    # Named after the scope it opened for itself (tf.square(x,
+                    # name='x2') opens 'x2/'): it was asked for outside that scope.
+                    ns = opened_from.get((index, ns), ns)
                 # Positional: a frozen dataclass's keywords cost a third more, per op.
                 records.append(
                     OpRecord(
@@ -189,10 +188,6 @@ class _Recorder:
                 )
             )
         return records, opened_from
-
-
-def _prefix(name: str) -> str:
-    return name.rpartition("/")[0]
 
 
 # ---------------------------------------------------------------------------
