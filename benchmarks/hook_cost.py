@@ -13,7 +13,7 @@ once and added as a fraction of the plain graph's whole build time, so the
 estimate covers what run.py's whole builds measure.
 
 `--without` puts TensorFlow's own function back for the named hooks (the keys of
-scopekit.capture's patch table), to see what each one costs; `--ablation ROUNDS`
+scopekit.hooks's patch table), to see what each one costs; `--ablation ROUNDS`
 does that for each hook in turn, round after round, and prints the table.
 """
 
@@ -36,7 +36,7 @@ import workload  # noqa: E402
 
 import scopekit  # noqa: E402
 
-capture_module = importlib.import_module("scopekit.capture")
+capture_module = importlib.import_module("scopekit.hooks")
 
 
 def per_block_ratios(tf, blocks: int, without=(), build_block=workload.build_block) -> dict:
@@ -111,8 +111,10 @@ ABLATION = {
         "name_scope",
         "create_op_helper",
         "graph_init",
+        "name_scope_v2_enter",
         "variable_scope_enter",
         "get_variable",
+        "get_single_variable",
         "variable_call",
     ),
 }

@@ -2,11 +2,14 @@
 
 ``import scopekit`` is light: TensorFlow is imported only when a capture runs, and
 the IPython magic module only when ``%load_ext scopekit`` asks for it.
+
+``scopekit.capture`` is the function; the module that hooks TensorFlow for it is
+``scopekit.hooks``, and ``Capture`` with its records lives in ``scopekit.records``.
 """
 
 from . import checkpoint  # scopekit.checkpoint.compare; TensorFlow is imported on use
-from .capture import Capture, capture
-from .records import OpRecord, ScopeRecord, VariableRecord
+from .hooks import capture
+from .records import Capture, OpRecord, ScopeRecord, VariableRecord
 
 __all__ = ["Capture", "OpRecord", "ScopeRecord", "VariableRecord", "capture", "checkpoint"]
 __version__ = "0.1.0"
@@ -14,7 +17,7 @@ __version__ = "0.1.0"
 
 def load_ipython_extension(ipython):
     """Register ``%%scopes`` (called by ``%load_ext scopekit``)."""
-    from .capture import quiet_tensorflow_logs
+    from .hooks import quiet_tensorflow_logs
     from .magic import ScopesMagics
 
     quiet_tensorflow_logs()

@@ -1,4 +1,4 @@
-"""The ``%%scopes`` cell magic: argument parsing and glue over scopekit.capture.
+"""The ``%%scopes`` cell magic: argument parsing and glue over scopekit.capture().
 
 The only module that touches IPython. The cell runs in the user's namespace, so
 what it defines stays defined; an exception in it reaches IPython as the user's
@@ -15,7 +15,7 @@ from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
 
-from .capture import capture, import_tensorflow
+from .hooks import capture, import_tensorflow
 from .exercises.running import CellRun, RunError
 
 

@@ -140,7 +140,7 @@ class _ViewIndex:
 
 
 class ScopeTreeWidget(anywidget.AnyWidget):
-    """The interactive scope tree of one :class:`~scopekit.capture.Capture`.
+    """The interactive scope tree of one :class:`~scopekit.Capture`.
 
     Synced state: ``view`` ("name" or "variable", the user's toggle), ``header``
     (headline, notes, error) and ``initial`` (the levels shown first). Everything

@@ -6,13 +6,15 @@ gained must be recorded (complete), and each record must agree with what
 TensorFlow itself says about the objects the program returned.
 """
 
+import importlib
+import os
 import threading
 
 import pytest
 
 import scopekit
 from scopekit import capture
-from scopekit.capture import hooks_installed
+from scopekit.hooks import hooks_installed
 
 PROGRAMS = {}
 
@@ -682,7 +684,7 @@ def test_tree_lists_names_in_creation_order(tf):
 
 
 def _patched_attributes():
-    from scopekit.capture import _patch_table
+    from scopekit.hooks import _patch_table
 
     return {key: owner.__dict__[attr] for key, (owner, attr, _) in _patch_table().items()}
 
@@ -720,5 +722,10 @@ def test_to_dict_is_json_ready(tf):
 
 def test_public_api_names():
     assert scopekit.capture is capture
+    # The function and the module have different names: importing is unambiguous.
+    hooks_module = importlib.import_module("scopekit.hooks")
+    assert hooks_module.capture is capture and callable(scopekit.capture)
+    package = os.path.dirname(scopekit.__file__)
+    assert not os.path.exists(os.path.join(package, "capture.py"))
     for name in ("Capture", "OpRecord", "VariableRecord", "ScopeRecord"):
         assert hasattr(scopekit, name)

@@ -7,7 +7,7 @@ Every expected name is read back from the object TensorFlow or Keras made
 import pytest
 
 from scopekit import capture
-from scopekit.capture import hooks_installed
+from scopekit.hooks import hooks_installed
 
 from .conftest import run
 

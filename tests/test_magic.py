@@ -6,7 +6,7 @@ import sys
 import textwrap
 
 from scopekit import Capture
-from scopekit.capture import hooks_installed
+from scopekit.hooks import hooks_installed
 from tests.conftest import run
 
 FOO_BAR = """\

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from scopekit import capture
 from scopekit.attribution import prefix_from
-from scopekit.capture import hooks_installed
+from scopekit.hooks import hooks_installed
 
 NAMES = st.sampled_from(["a", "b", "a_1"])
 

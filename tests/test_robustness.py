@@ -15,7 +15,7 @@ import time
 import pytest
 
 from scopekit import capture
-from scopekit.capture import hooks_installed
+from scopekit.hooks import hooks_installed
 from tests.conftest import run
 
 

@@ -354,7 +354,7 @@ def test_running_leaves_tensorflow_as_it_was(tf):
 
 
 def _hooks_installed():
-    from scopekit.capture import hooks_installed
+    from scopekit.hooks import hooks_installed
 
     return hooks_installed()
 

@@ -3,7 +3,7 @@
 import re
 
 from scopekit.attribution import prefix_from
-from scopekit.capture import Capture
+from scopekit.records import Capture
 from scopekit.records import OpRecord, ScopeRecord, VariableRecord
 from scopekit.tree import build_tree
 

@@ -13,8 +13,8 @@ from typing import List, Optional
 import numpy as np
 
 from ..attribution import basename, prefix_of
-from ..capture import capture as new_capture
-from ..capture import import_tensorflow
+from ..hooks import capture as new_capture
+from ..hooks import import_tensorflow
 from ..render.words import PREFIX_WORDS
 from .checking import Exercise, register
 from .checkpoints import (

@@ -104,7 +104,7 @@ def check(exercise_id: str, capture, **answers) -> None:
     passed by keyword (``check('siamese', cap, left=left, right=right)``);
     ``describe(id)`` lists them.
     """
-    from ..capture import Capture
+    from ..records import Capture
 
     exercise = get(exercise_id)
     if not isinstance(capture, Capture):

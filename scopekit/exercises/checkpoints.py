@@ -13,7 +13,7 @@ from typing import Dict, Tuple
 
 import numpy as np
 
-from ..capture import import_tensorflow
+from ..hooks import import_tensorflow
 from .running import session_config
 
 # What the model looked like before the refactor: its keys and the values saved.

@@ -19,7 +19,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from ..capture import capture, import_tensorflow
+from ..hooks import capture, import_tensorflow
 from .model import (
     Check,
     Claim,
