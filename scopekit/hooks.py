@@ -1022,6 +1022,41 @@ def _keep_eager_off_if_the_block_turned_it_off(context) -> None:
         context.context()._thread_local_data.is_eager = False
 
 
+def _scopekit_files() -> frozenset:
+    package = os.path.dirname(os.path.abspath(__file__))
+    return frozenset(
+        os.path.join(folder, name)
+        for folder, _, names in os.walk(package)
+        for name in names
+        if name.endswith(".py")
+    )
+
+
+@contextlib.contextmanager
+def _hidden_from_tf_tracebacks():
+    """Leave scopekit's frames out of the op tracebacks TF keeps in its error messages.
+
+    TF records where each op was defined and prints it in ``str(error)`` of a
+    failing ``tf.function``; the magic's and the hooks' frames are on the stack
+    then. A stack-trace filter (TF's own mechanism) drops them, in this thread.
+    """
+    try:
+        from tensorflow.python.util import tf_stack
+    except ImportError:  # an internal move: the messages only get longer
+        yield
+        return
+
+    class ScopekitFrames(tf_stack.StackTraceFilter):
+        def get_filtered_filenames(self):
+            return _SCOPEKIT_FILES | self.parent.get_filtered_filenames()
+
+    with ScopekitFrames():
+        yield
+
+
+_SCOPEKIT_FILES = _scopekit_files()
+
+
 def _private_graph(tf):
     """A capture's own fresh graph: not one the cell made, so no open capture adopts it."""
     state = _HOOKS.thread
@@ -1082,7 +1117,9 @@ def capture(graph=None, eager=False):
     hooks = _HOOKS  # the owner that installs is the one that removes, reload or not
     hooks.add(recorder)
     try:
-        with contextlib.nullcontext() if eager else _default_graph(graph, graph_mode == "fresh"):
+        with _hidden_from_tf_tracebacks(), (
+            contextlib.nullcontext() if eager else _default_graph(graph, graph_mode == "fresh")
+        ):
             yield result
     except BaseException as error:
         result.error = error

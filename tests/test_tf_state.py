@@ -152,3 +152,24 @@ def test_a_tensorflow_error_reads_as_without_scopekit(shell, capsys):
     assert [line for line in captured if "Cell In" not in line] == [
         line for line in plain if "Cell In" not in line
     ]
+
+
+def test_a_tf_function_error_message_gains_no_scopekit_frames(shell):
+    import os
+
+    body = textwrap.dedent(
+        """\
+        @tf.function
+        def pick(x, i):
+            return tf.gather(x, i)
+        try:
+            pick(tf.ones([2]), tf.constant(5))
+        except tf.errors.InvalidArgumentError as error:
+            message = str(error)
+        """
+    )
+    assert run(shell, "%%scopes --eager --text\n" + body).success
+    message = shell.user_ns["message"]
+    assert "defined at" in message  # TF's own list of frames is there...
+    package = os.path.dirname(scopekit.__file__)
+    assert package not in message  # ...without scopekit's
