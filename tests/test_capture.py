@@ -729,3 +729,20 @@ def test_public_api_names():
     assert not os.path.exists(os.path.join(package, "capture.py"))
     for name in ("Capture", "OpRecord", "VariableRecord", "ScopeRecord"):
         assert hasattr(scopekit, name)
+
+
+def test_views_built_before_a_run_show_where_the_ops_ran(tf):
+    from scopekit.exercises import run
+
+    with capture() as cap:
+        w = tf.compat.v1.get_variable("w", [2])  # a variable: nothing is folded away
+        tf.square(w, name="y")
+    before = cap.to_text()  # builds and keeps the tree and notes
+    assert "on CPU:0" not in before and cap.tree() is cap.tree()
+    result = run(cap, "y", device="cpu")
+    # The session's own report (not scopekit's records) says where y ran.
+    ran_on = result.placement["y"].rpartition("device:")[2]
+    assert ran_on == "CPU:0"
+    assert cap.ops[[o.name for o in cap.ops].index("y")].device == result.placement["y"]
+    assert f"y  Square  on {ran_on}" in cap.to_text()
+    assert isinstance(cap.ops, tuple)
