@@ -1,20 +1,32 @@
-"""Recording what a block of TensorFlow code creates.
+"""Recording what a block of TensorFlow code creates: ``capture()`` and its hooks.
 
 This is the only module that touches TensorFlow internals. While at least one
-capture is open it patches, at class level, the five places every graph-mode name
-goes through:
+capture is open it patches, at class level, the places every name goes through
+(the table is ``_patch_table``; one wrapper per target, graph and eager inside):
 
-* ``Graph.name_scope``: every name scope, whichever public spelling opened it;
+* ``Graph.__init__``: graphs the block makes (and graphs ``tf.function`` traces);
+* ``Graph.name_scope``: every graph name scope, whichever public spelling opened it;
+* ``Graph._create_op_helper``: every op added to a graph;
+* ``name_scope_v2.__enter__``: name scopes opened eagerly;
 * ``variable_scope.__enter__``: every variable scope (string, object,
   ``default_name``, ``auxiliary_name_scope=False``, ``variable_op_scope``);
 * ``VariableScope.get_variable``: every ``get_variable`` call, reuse included;
-* ``VariableMetaclass.__call__``: every ``tf.Variable(...)`` construction;
-* ``Graph._create_op_helper``: every op added to a graph, from any thread.
+* ``_VariableStore._get_single_variable``: each variable a ``get_variable`` call
+  really makes or finds (through a custom getter, or one piece of a partition);
+* ``VariableMetaclass.__call__``: every ``tf.Variable(...)`` that makes a variable.
 
 Class-level patches see aliases bound before the capture started
-(``from tensorflow.compat.v1 import variable_scope``). Each hook looks up the
-graph it works on and does nothing for graphs no capture watches; the patches are
-removed when the last capture closes, however it closes.
+(``from tensorflow.compat.v1 import variable_scope``). A hook does nothing unless
+a capture opened in the calling thread watches the graph it works on: a capture
+records what its own thread does. One ExitStack removes the patches, in reverse
+order, when the last capture closes, however it closes; what TF lacks of the
+private attributes relied on is reported when the first capture opens.
+
+TensorFlow 2.21's public hooks were checked and cannot replace these patches: op
+callbacks (``tf.debugging`` / ``op_callbacks``) are thread-local and report the
+names ops asked for, not the names they got; ``tf.variable_creator_scope`` never
+sees ``get_variable`` reuse; a ``custom_getter`` sees a cleared name stack, so
+"get_variable ignored name scope foo" is invisible to it; scopes have no hook at all.
 """
 
 from __future__ import annotations
