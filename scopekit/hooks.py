@@ -370,12 +370,19 @@ def _tf_internals():
                 present = hasattr(owner, attribute)
             if not present:
                 raise RuntimeError(_unsupported(f"{getattr(owner, '__name__', owner)}.{attribute}"))
-    for cm, slot in (
-        (variable_scope.variable_scope, "_name_or_scope"),
-        (variable_scope.variable_scope, "_default_name"),
+    probe = variable_scope.variable_scope("scopekit_probe")  # not entered: no side effect
+    stack = ops._default_graph_stack
+    for owner, attribute in (
+        (probe, "_name_or_scope"),
+        (probe, "_default_name"),
+        (stack, "_global_default_graph"),
+        (stack, "_GetGlobalDefaultGraph"),
+        (stack, "stack"),
+        (context.context(), "context_switches"),
+        (context.context(), "_thread_local_data"),
     ):
-        if slot not in inspect.getsource(cm.__init__):
-            raise RuntimeError(_unsupported(f"variable_scope.{slot}"))
+        if not hasattr(owner, attribute):
+            raise RuntimeError(_unsupported(f"{type(owner).__name__}.{attribute}"))
     return context, func_graph, ops, resource_variable_ops, variable_scope, variables
 
 

@@ -393,3 +393,18 @@ def test_eager_and_keras_hostile_names_render_escaped_and_intact(tf):
     assert "<img" not in html and "<b " not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;b onmouseover=alert(1)&gt;" in html
+
+
+def test_a_missing_tensorflow_internal_is_reported_before_the_block_runs(tf, monkeypatch):
+    from tensorflow.python.ops import variable_scope
+
+    monkeypatch.delattr(variable_scope, "_VARSCOPESTORE_KEY")
+    ran = []
+    with pytest.raises(RuntimeError, match="does not support this TensorFlow version"):
+        with capture():
+            ran.append(True)
+    assert ran == [] and not hooks_installed()
+    monkeypatch.undo()
+    with capture() as cap:  # nothing was left half-patched
+        tf.constant(1.0, name="c")
+    assert [o.name for o in cap.ops] == ["c"]
