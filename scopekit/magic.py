@@ -1,4 +1,4 @@
-"""The ``%%scopes`` cell magic: argument parsing and glue over scopekit.capture().
+"""The ``%%scopes`` cell magic: argument parsing and glue over scopekit.capture.
 
 The only module that touches IPython. The cell runs in the user's namespace, so
 what it defines stays defined; an exception in it reaches IPython as the user's
