@@ -228,6 +228,9 @@ class _ThreadState(threading.local):
         self.handed_out: Optional[list] = None
         # > 0 while scopekit makes a capture's own graph: no open capture adopts it.
         self.making_private_graph = 0
+        # TF's stack-trace filter hiding scopekit's frames while captures are open here.
+        self.frame_filter = None
+        self.frame_filter_users = 0
 
 
 class _Hooks:
@@ -1057,20 +1060,43 @@ def _hidden_from_tf_tracebacks():
 
     TF records where each op was defined and prints it in ``str(error)`` of a
     failing ``tf.function``; the magic's and the hooks' frames are on the stack
-    then. A stack-trace filter (TF's own mechanism) drops them, in this thread.
+    then. A stack-trace filter (TF's own mechanism) drops them. One filter per
+    thread serves all its open captures, whatever order they close in.
     """
+    state = _HOOKS.thread
+    if state.frame_filter is None:
+        state.frame_filter = _new_frame_filter()
+    state.frame_filter_users += 1
+    try:
+        yield
+    finally:
+        state.frame_filter_users -= 1
+        if state.frame_filter_users == 0:
+            frame_filter, state.frame_filter = state.frame_filter, None
+            if frame_filter is not _NO_FILTER:
+                # Taken off TF's per-thread list directly: its __exit__ insists on
+                # being called in the entering thread, last in, first out.
+                entries = frame_filter._stack_dict.get(frame_filter._thread_key, [])
+                if frame_filter in entries:
+                    entries.remove(frame_filter)
+
+
+_NO_FILTER = object()
+
+
+def _new_frame_filter():
     try:
         from tensorflow.python.util import tf_stack
-    except ImportError:  # an internal move: the messages only get longer
-        yield
-        return
 
-    class ScopekitFrames(tf_stack.StackTraceFilter):
-        def get_filtered_filenames(self):
-            return _SCOPEKIT_FILES | self.parent.get_filtered_filenames()
+        class ScopekitFrames(tf_stack.StackTraceFilter):
+            def get_filtered_filenames(self):
+                return _SCOPEKIT_FILES | self.parent.get_filtered_filenames()
 
-    with ScopekitFrames():
-        yield
+        frame_filter = ScopekitFrames()
+        frame_filter.__enter__()
+        return frame_filter
+    except (ImportError, AttributeError):  # an internal move: messages only get longer
+        return _NO_FILTER
 
 
 _SCOPEKIT_FILES = _scopekit_files()
