@@ -98,8 +98,6 @@ VariableLogEntry = collections.namedtuple(
     "partition_of",
 )
 OP_ENTRY = len(OP_FIELDS)
-SCOPE_ENTRY = len(ScopeLogEntry._fields)
-VARIABLE_ENTRY = len(VariableLogEntry._fields)
 
 
 def _entries(log: list, layout):
@@ -415,7 +413,8 @@ def _sample():
     yield
 
 
-_CONTEXTMANAGER_CODE = contextlib.contextmanager(_sample.__wrapped__).__code__
+# The code of the function contextlib.contextmanager returns, for any generator.
+_CONTEXTMANAGER_CODE = _sample.__code__
 
 
 # ---------------------------------------------------------------------------
@@ -429,8 +428,8 @@ _CONTEXTMANAGER_CODE = contextlib.contextmanager(_sample.__wrapped__).__code__
 
 def _patch_table() -> Dict[str, tuple]:
     """key -> (owner, attribute, make_wrapper(what is there now, hooks)), in install order."""
-    context, func_graph, ops, resource_variable_ops, vs_lib, variables = _tf_internals()
-    tf = _Internals(context, func_graph, ops, resource_variable_ops, vs_lib, variables)
+    tf = _Internals(*_tf_internals())
+    ops, vs_lib, variables = tf.ops, tf.vs_lib, tf.variables
     return {
         "graph_init": (ops.Graph, "__init__", functools.partial(_wrap_graph_init, tf)),
         "name_scope": (ops.Graph, "name_scope", functools.partial(_wrap_name_scope, tf)),
