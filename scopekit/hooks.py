@@ -370,7 +370,8 @@ def _tf_internals():
             else:
                 present = hasattr(owner, attribute)
             if not present:
-                raise RuntimeError(_unsupported(f"{getattr(owner, '__name__', owner)}.{attribute}"))
+                where = f"{getattr(owner, '__name__', owner)}.{attribute}"
+                raise UnsupportedTensorFlow(_unsupported(where))
     probe = variable_scope.variable_scope("scopekit_probe")  # not entered: no side effect
     stack = ops._default_graph_stack
     for owner, attribute in (
@@ -383,8 +384,16 @@ def _tf_internals():
         (context.context(), "_thread_local_data"),
     ):
         if not hasattr(owner, attribute):
-            raise RuntimeError(_unsupported(f"{type(owner).__name__}.{attribute}"))
+            raise UnsupportedTensorFlow(_unsupported(f"{type(owner).__name__}.{attribute}"))
     return context, func_graph, ops, resource_variable_ops, variable_scope, variables
+
+
+class UnsupportedTensorFlow(RuntimeError):
+    """The installed TensorFlow lacks an internal the hooks rely on.
+
+    Raised when a capture opens, before the block runs and before anything is
+    patched; the magic can show it as a one-line message.
+    """
 
 
 def _unsupported(what: str) -> str:

@@ -398,9 +398,11 @@ def test_eager_and_keras_hostile_names_render_escaped_and_intact(tf):
 def test_a_missing_tensorflow_internal_is_reported_before_the_block_runs(tf, monkeypatch):
     from tensorflow.python.ops import variable_scope
 
+    from scopekit.hooks import UnsupportedTensorFlow
+
     monkeypatch.delattr(variable_scope, "_VARSCOPESTORE_KEY")
     ran = []
-    with pytest.raises(RuntimeError, match="does not support this TensorFlow version"):
+    with pytest.raises(UnsupportedTensorFlow, match="does not support this TensorFlow version"):
         with capture():
             ran.append(True)
     assert ran == [] and not hooks_installed()
