@@ -120,7 +120,7 @@ def _variable_notes(var) -> Iterable[Note]:
             )
     if var.reused:
         yield Note("reused", var.name, f"reused {var.name}")
-    elif var.requested.endswith("/") and var.name == var.requested.rstrip("/"):
+    elif (var.requested or "").endswith("/") and var.name == var.requested.rstrip("/"):
         # A name ending in "/" is taken whole, outside the scopes in force.
         outside = var.variable_scope or var.name_scope
         if outside and not var.name.startswith(outside + "/"):
@@ -130,10 +130,8 @@ def _variable_notes(var) -> Iterable[Note]:
                 f"'{var.requested}' ends with '/', so it is used as the whole name: "
                 f"{var.name}, not under '{outside}'",
             )
-    elif var.partition_of:
-        return  # a piece's name (part_0) is the store's, not a renaming: see _partition_notes
-    elif var.getter:
-        return  # named by the custom getter (see _getter_notes)
+    elif getattr(var, "partition_of", "") or getattr(var, "getter", ""):
+        return  # a piece (part_0) or a getter's variable: see _made_by_notes, not a renaming
     elif var.requested and basename(var.name) != basename(var.requested.rstrip("/")):
         yield Note(
             "renamed",
