@@ -8,7 +8,7 @@ import pytest
 
 from scopekit import capture
 from scopekit.exercises import RunError, choose_device, on_device, run, visible_gpus
-from scopekit.exercises.device import CPU, GPU, NO_GPU_ASKED, NO_GPU_AUTO, short_device
+from scopekit.device import CPU, GPU, NO_GPU_ASKED, NO_GPU_AUTO, short_device
 from tests.conftest import run as run_cell
 
 

@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from ..capture import import_tensorflow
+from .capture import import_tensorflow
 from .device import DeviceChoice, choose_device, short_device
 
 MAX_PLACEMENT_NAMES = 40
