@@ -80,7 +80,7 @@ def execute(cells, timeout=300):
     """Run cells in a fresh kernel; return (notebook, execute replies by cell index)."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     replies = {}
 
     def keep(cell, cell_index, execute_reply):

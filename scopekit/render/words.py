@@ -163,7 +163,7 @@ def error_line(capture) -> str:
         return ""
     try:
         message = str(capture.error)
-    except Exception as failure:  # noqa: BLE001 - the user's __str__ may raise: still say what happened
+    except Exception as failure:  # noqa: BLE001 - a user's __str__ may raise: say what happened
         message = f"(its message could not be read: {type(failure).__name__})"
     return (
         f"The cell raised {type(capture.error).__name__}: {message}\n"
