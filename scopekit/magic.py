@@ -1,9 +1,11 @@
 """The ``%%scopes`` cell magic: argument parsing and glue over scopekit.capture.
 
-The only module that touches IPython. The cell runs in the user's namespace, so
-what it defines stays defined; an exception in it reaches IPython as the user's
-own exception with the user's own traceback, so the cell fails exactly as it would
-without the magic (Run All stops, ``NBVAL_RAISES_EXCEPTION`` works).
+The only module that touches IPython. The body runs through IPython's own
+``shell.run_cell``, as ``%%capture`` runs its body, inside the capture: a plain
+cell's rules hold (the value shown or hidden by ``;``, transformers, SyntaxError
+before anything runs, the user's own traceback shown by IPython itself), and the
+``%%scopes`` cell then fails with the body's error, so Run All stops and
+``raises-exception`` works. The capture's view comes after the body's outputs.
 """
 
 from __future__ import annotations
@@ -105,9 +107,12 @@ class ScopesMagics(Magics):
         surprising cases: get_variable ignoring a name scope, a scope reopened
         as ``name_1``, a taken name renamed ``name_1``, a reused variable.
 
-        Variables the cell defines stay in the notebook. If the cell raises, you
-        see your own traceback, the cell counts as failed, and what it made
-        before the error is still shown (and stored with ``-o``).
+        The cell runs as a plain cell: variables it defines stay in the notebook,
+        its last value is shown (not after a trailing ``;``), and if it raises you
+        see your own traceback, the cell counts as failed, and what it made before
+        the error is still shown after it (and stored with ``-o``). A top-level
+        ``await`` is refused before the cell runs. Quote values with spaces or
+        commas: ``--against "my dir/ckpt"``, ``--run "x, y"``.
 
         With ``--eager`` the cell runs eagerly instead (TF2 code: tf.Variable,
         tf.Module, Keras 3 layers, tf.function); eager variables keep the names
@@ -277,11 +282,14 @@ def _check_checkpoint(tf, path) -> None:
     except FileNotFoundError as error:
         raise UsageError(f"--against: {error}") from None
     except (tf.errors.OpError, ValueError) as error:
-        reason = getattr(error, "message", str(error)).strip().splitlines()
+        lines = getattr(error, "message", str(error)).strip().splitlines()
+        reason = lines[0] if lines else type(error).__name__
+        folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+        reason = reason.replace(folder + os.sep, "")  # no machine path in the notebook
         raise UsageError(
             f"--against: TensorFlow cannot read the checkpoint {os.path.basename(str(path))!r} "
-            f"({reason[0] if reason else type(error).__name__}). Pass the prefix Saver.save "
-            "or Checkpoint.write returned, of a checkpoint that was written completely."
+            f"({reason}). Pass the prefix Saver.save or Checkpoint.write returned, of a "
+            "checkpoint that was written completely."
         ) from None
 
 
