@@ -311,9 +311,13 @@ def _as_this_cell(shell, outer, cell):
 
     if outer is not None:
         compiler.cache = cache_once
+    enclosing = hook.__dict__.get("quiet")  # a %%scopes cell run from inside another one
     hook.quiet = lambda: hook.semicolon_at_end_of_expression(cell)
     try:
         yield
     finally:
         compiler.__dict__.pop("cache", None)
-        hook.__dict__.pop("quiet", None)
+        if enclosing is None:
+            del hook.quiet
+        else:
+            hook.quiet = enclosing
