@@ -142,6 +142,15 @@ def test_run_errors_are_explained(tf):
     cap, _ = build_and_run(tf, "cpu")
     with pytest.raises(RunError, match="Nothing named 'nope' in the cell's graph"):
         run(cap, "nope")
+    with capture() as empty:
+        pass
+    with pytest.raises(RunError, match="Nothing named 'y': the cell built nothing in its graph"):
+        run(empty, "y")
+    with capture() as elsewhere:
+        with tf.Graph().as_default():
+            tf.constant(1.0, name="own")
+    with pytest.raises(RunError, match=r"'own' is in a graph the cell made itself \(graph 1"):
+        run(elsewhere, "own")
     with pytest.raises(RunError, match="Nothing to run"):
         run(cap, " , ")
     with capture() as fed:
