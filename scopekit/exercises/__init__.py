@@ -4,7 +4,7 @@
 cap``) and at what its graph does, then prints "Solved" or raises
 :class:`ExerciseNotSolved` saying what is right, what is wrong and where to look.
 ``on_device`` / ``run`` place and run a captured graph (``%%scopes --device/--run``);
-they live in :mod:`scopekit.session_run` and are named here too.
+they live in ``scopekit.session_run`` and are named here too.
 
 Importing this package is light: the exercise catalog (which registers every
 exercise) is imported on the first use of a name below, and TensorFlow only when
