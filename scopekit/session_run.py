@@ -160,8 +160,8 @@ def _not_found(capture, name: str, python_graph) -> str:
             return (
                 f"{name!r} is in a graph the cell made itself (graph {index}, from "
                 "`with tf.Graph().as_default():` or tf.compat.v1.reset_default_graph()), "
-                "and --run runs the graph the cell started in. Build it without a graph "
-                "of its own, or run it in a tf.compat.v1.Session on that graph "
+                "and a run (--run, run()) uses the graph the cell started in. Build it there, "
+                "or run it in a tf.compat.v1.Session on its own graph "
                 f"(with -o cap: cap.graphs[{index}])."
             )
     if python_graph is not None:
@@ -179,7 +179,7 @@ def _not_found(capture, name: str, python_graph) -> str:
 
 
 def session_config(choice: Optional[DeviceChoice] = None):
-    """Session options every exercise run uses.
+    """Session options every run uses (``run``, the exercise checks, their checkpoints).
 
     Soft placement lets an op without a kernel for the requested device (a GPU) run
     on the CPU instead of failing; memory growth keeps one run from taking a whole GPU.
@@ -224,6 +224,10 @@ def run(
     if choice is not None and choice.message and not isinstance(device, DeviceChoice):
         print(choice.message)
     graph = capture.graph
+    if graph is None:
+        raise RunError(
+            "An eager capture has no graph to run: its values were computed as the cell ran."
+        )
     if isinstance(fetches, str):
         fetches = [part for part in fetches.split(",") if part.strip()]
     if not fetches:

@@ -151,6 +151,10 @@ def test_run_errors_are_explained(tf):
             tf.constant(1.0, name="own")
     with pytest.raises(RunError, match=r"'own' is in a graph the cell made itself \(graph 1"):
         run(elsewhere, "own")
+    with capture(eager=True) as eager:
+        tf.constant(1.0, name="x")
+    with pytest.raises(RunError, match="An eager capture has no graph to run"):
+        run(eager, "x")
     with pytest.raises(RunError, match="Nothing to run"):
         run(cap, " , ")
     with capture() as fed:
