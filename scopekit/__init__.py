@@ -25,4 +25,11 @@ def load_ipython_extension(ipython):
 
 
 def unload_ipython_extension(ipython):
-    """Nothing to undo: the magic holds no state between cells."""
+    """Unregister ``%%scopes`` (``%unload_ext scopekit``; ``%reload_ext`` loads it again)."""
+    from .magic import ScopesMagics
+
+    manager = ipython.magics_manager
+    cell_magics = manager.magics["cell"]
+    if isinstance(getattr(cell_magics.get("scopes"), "__self__", None), ScopesMagics):
+        del cell_magics["scopes"]
+    manager.registry.pop(ScopesMagics.__name__, None)

@@ -1,45 +1,34 @@
 """The ``%%scopes`` cell magic: argument parsing and glue over scopekit.capture.
 
-The only module that touches IPython. The cell runs in the user's namespace, so
-what it defines stays defined; an exception in it reaches IPython as the user's
-own exception with the user's own traceback, so the cell fails exactly as it would
-without the magic (Run All stops, ``NBVAL_RAISES_EXCEPTION`` works).
+The only module that touches IPython. The body runs through IPython's own
+``shell.run_cell``, as ``%%capture`` runs its body, inside the capture: a plain
+cell's rules hold (the value shown or hidden by ``;``, transformers, SyntaxError
+before anything runs, the user's own traceback shown by IPython itself), and the
+``%%scopes`` cell then fails with the body's error, so Run All stops and
+``raises-exception`` works. The capture's view comes after the body's outputs.
 """
 
 from __future__ import annotations
 
-import ast
+import contextlib
+import keyword
+import os
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
+from IPython.utils.process import arg_split
 
 from .hooks import capture, import_tensorflow
-from .exercises.running import CellRun, RunError
-
-
-class CellSyntaxError(Exception):
-    """The cell did not compile; nothing ran. ``error`` is Python's SyntaxError.
-
-    IPython prints a SyntaxError raised inside a magic with the magic's own frames;
-    this wrapper renders exactly what a plain cell with the same mistake shows.
-    """
-
-    def __init__(self, shell, error: SyntaxError):
-        super().__init__(f"{error.msg} (line {error.lineno})")
-        self.error = error
-        self._lines = shell.SyntaxTB.structured_traceback(type(error), error, [])
-
-    def _render_traceback_(self):
-        return self._lines
+from .session_run import CellRun, RunError
 
 
 @magics_class
 class ScopesMagics(Magics):
     """Holds ``%%scopes``; registered by ``%load_ext scopekit``."""
 
-    @magic_arguments()
+    @magic_arguments("%scopes")  # the help's usage line then reads %%scopes, not %scopes
     @argument(
         "-o",
         "--output",
@@ -118,9 +107,12 @@ class ScopesMagics(Magics):
         surprising cases: get_variable ignoring a name scope, a scope reopened
         as ``name_1``, a taken name renamed ``name_1``, a reused variable.
 
-        Variables the cell defines stay in the notebook. If the cell raises, you
-        see your own traceback, the cell counts as failed, and what it made
-        before the error is still shown (and stored with ``-o``).
+        The cell runs as a plain cell: variables it defines stay in the notebook,
+        its last value is shown (not after a trailing ``;``), and if it raises you
+        see your own traceback, the cell counts as failed, and what it made before
+        the error is still shown after it (and stored with ``-o``). A top-level
+        ``await`` is refused before the cell runs. Quote values with spaces or
+        commas: ``--against "my dir/ckpt"``, ``--run "x, y"``.
 
         With ``--eager`` the cell runs eagerly instead (TF2 code: tf.Variable,
         tf.Module, Keras 3 layers, tf.function); eager variables keep the names
@@ -159,16 +151,12 @@ class ScopesMagics(Magics):
             x = tf.constant([1.0, 2.0], name='x')
             y = tf.square(x, name='y')       # y = [1., 4.], and where it ran
         """
-        args = parse_argstring(self.scopes, line)
+        __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
+        args = self._parse(line)
         try:
             tf = import_tensorflow()
         except ImportError as error:
             raise UsageError(str(error)) from None
-
-        try:
-            body, last_expression, filename = self._compile(cell)
-        except SyntaxError as error:
-            raise CellSyntaxError(self.shell, error) from error
         graph = tf.compat.v1.get_default_graph() if args.graph == "default" else None
         if args.eager and graph is not None:
             raise UsageError("--eager runs the cell eagerly, without a graph: drop --graph.")
@@ -177,79 +165,159 @@ class ScopesMagics(Magics):
                 "--run runs a graph in a Session; an --eager cell has its values already."
             )
         if args.against:
-            from .checkpoint import resolve_checkpoint
-
-            try:
-                resolve_checkpoint(args.against)
-            except FileNotFoundError as error:
-                raise UsageError(f"--against: {error}") from None
-        namespace = self.shell.user_ns
-        result = None
+            _check_checkpoint(tf, args.against)
+        self._refuse_top_level_await(cell)
         cell_run = CellRun(args.device, args.run)
+
+        outer = self.shell.displayhook.exec_result  # the %%scopes cell's own result
+        cap, body = self._run_body_captured(cell, outer, graph, args.eager, cell_run)
+        if body.error_in_exec is None and body.error_before_exec is not None:
+            return self._fail_as_body(outer, body)  # it did not compile: nothing ran
+        if args.output:
+            self.shell.user_ns[args.output] = cap
+        if not body.success:
+            self._show(cap, args.text)  # what the cell made before the error
+            return self._fail_as_body(outer, body)
         try:
-            with capture(graph, eager=args.eager) as result, cell_run.placed():
-                exec(body, namespace)
-                value = eval(last_expression, namespace) if last_expression else None
-        except BaseException as error:
-            if result is not None:
-                self._show(result, args)
-            self._keep_user_traceback(error, filename)
-            raise
-        try:
-            ran = cell_run.finish(result, namespace)
+            ran = cell_run.finish(cap, self.shell.user_ns)
         except RunError as error:
-            self._show(result, args)
+            self._show(cap, args.text)
             raise UsageError(str(error)) from None
-        self._show(result, args)
+        self._show(cap, args.text)
         if ran is not None:
             display(ran)
         if args.against:
             from .checkpoint import compare
 
-            comparison = compare(args.against, result)
+            comparison = compare(args.against, cap)
             display(
                 {"text/plain": comparison.to_text()} if args.text else comparison,
                 raw=args.text,
             )
-        return value
+        if outer is not None:
+            outer.result = body.result  # the value the body's last line displayed
 
-    def _compile(self, cell):
-        """Compile the cell as IPython would; a syntax error raises before anything runs."""
-        shell = self.shell
-        source = shell.transform_cell(cell)
-        filename = shell.compile.cache(source, shell.execution_count, raw_code=cell)
-        flags = shell.compile.flags | ast.PyCF_ONLY_AST
-        tree = compile(source, filename, "exec", flags=flags, dont_inherit=True)
-        last = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr):
-            last = ast.Expression(tree.body.pop().value)
-            last = compile(last, filename, "eval", flags=shell.compile.flags, dont_inherit=True)
-        body = compile(tree, filename, "exec", flags=shell.compile.flags, dont_inherit=True)
-        return body, last, filename
+    def _parse(self, line: str):
+        """The options, with shell quoting: ``--against "my dir/ckpt"``, ``--run "x, y"``."""
+        args = self.scopes.parser.parse_args(arg_split(line, posix=True))
+        if args.output is not None and not (
+            args.output.isidentifier() and not keyword.iskeyword(args.output)
+        ):
+            raise UsageError(
+                f"-o takes the name of a Python variable to store the capture in, "
+                f"not {args.output!r}: use a name such as cap."
+            )
+        return args
 
-    def _show(self, result, args):
-        if args.output:
-            self.shell.user_ns[args.output] = result
-        if args.text:
-            display({"text/plain": result.to_text()}, raw=True)
-        else:
-            display(result)
+    def _refuse_top_level_await(self, cell: str) -> None:
+        """A top-level ``await`` cannot run inside the magic: say so before anything runs.
 
-    def _keep_user_traceback(self, error, filename):
-        """Make IPython show the traceback from the cell's first line down.
-
-        IPython asks an exception for ``_render_traceback_`` before formatting it;
-        giving the user's exception one that starts at the cell hides scopekit's
-        and IPython's frames and leaves the exception itself as it was raised.
+        A plain cell with ``await`` is run by the kernel's event loop; a magic is an
+        ordinary call made while that loop is busy running the cell, so it cannot
+        wait on the loop.
         """
-        tb = error.__traceback__
-        while tb is not None and tb.tb_frame.f_code.co_filename != filename:
-            tb = tb.tb_next
-        if tb is None:
-            return
-        formatter = self.shell.InteractiveTB
         try:
-            lines = formatter.structured_traceback(type(error), error, tb, tb_offset=0)
-            error._render_traceback_ = lambda: lines
-        except Exception:  # noqa: BLE001 - a plain traceback is a fine fallback
-            pass
+            source = self.shell.transform_cell(cell)
+        except Exception:  # noqa: BLE001 - the body's own run reports it, as a plain cell does
+            return
+        if self.shell.should_run_async(cell, transformed_cell=source):
+            raise UsageError(
+                "%%scopes cannot run a cell with a top-level `await`. Building a graph "
+                "needs no await: move the awaited call to a plain cell, or into an "
+                "`async def` that you await there."
+            )
+
+    def _run_body_captured(self, cell, outer, graph, eager, cell_run):
+        """Run the body as a plain cell, inside the capture; return (Capture, body's result).
+
+        ``shell.run_cell`` gives the body every plain-cell rule (``;``, AST and input
+        transformers, ``ast_node_interactivity``, SyntaxError before execution, the
+        user's own traceback rendering); as IPython's ``%%capture`` does, without
+        storing the body in the history a second time.
+        """
+        shell = self.shell
+        failed = None
+        try:
+            with capture(graph, eager=eager) as cap, cell_run.placed():
+                with _as_this_cell(shell, outer, cell):
+                    try:
+                        body = shell.run_cell(cell, store_history=False)
+                    finally:
+                        shell.displayhook.exec_result = outer  # run_cell resets it
+                failed = body.error_in_exec
+                if failed is not None:
+                    tb = failed.__traceback__
+                    raise failed  # so the capture records it as the cell's error
+        except BaseException as error:
+            if error is not failed:
+                raise
+            failed.__traceback__ = tb  # as IPython showed it, without this frame
+        return cap, body
+
+    def _fail_as_body(self, outer, body):
+        """End the %%scopes cell with the body's error, which IPython already showed.
+
+        Setting it on the cell's own ExecutionResult makes the cell fail exactly as
+        the body did (the kernel's reply carries the same ``ename``, Run All stops)
+        without showing the traceback a second time.
+        """
+        if outer is None:  # called outside a cell run (shell.run_cell_magic from code)
+            raise body.error_in_exec if body.error_in_exec is not None else body.error_before_exec
+        outer.error_before_exec = body.error_before_exec
+        outer.error_in_exec = body.error_in_exec
+
+    def _show(self, cap, text_only: bool) -> None:
+        if text_only:
+            display({"text/plain": cap.to_text()}, raw=True)
+        else:
+            display(cap)
+
+
+def _check_checkpoint(tf, path) -> None:
+    """Read the checkpoint before the cell runs: a missing or corrupt one is a UsageError."""
+    from .checkpoint import read_checkpoint
+
+    try:
+        read_checkpoint(path)
+    except FileNotFoundError as error:
+        raise UsageError(f"--against: {error}") from None
+    except (tf.errors.OpError, ValueError) as error:
+        lines = getattr(error, "message", str(error)).strip().splitlines()
+        reason = lines[0] if lines else type(error).__name__
+        folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+        reason = reason.replace(folder + os.sep, "")  # no machine path in the notebook
+        raise UsageError(
+            f"--against: TensorFlow cannot read the checkpoint {os.path.basename(str(path))!r} "
+            f"({reason}). Pass the prefix Saver.save or Checkpoint.write returned, of a "
+            "checkpoint that was written completely."
+        ) from None
+
+
+@contextlib.contextmanager
+def _as_this_cell(shell, outer, cell):
+    """Run the body under the %%scopes cell's identity, where IPython reads it.
+
+    Two things IPython takes from the cell it believes is running: the number in
+    tracebacks (while a cell runs the counter already points at the next one, so
+    the body would read ``Cell In[6]`` inside cell 5) and, for a trailing ``;``,
+    the last input in the history (the ``%%scopes`` line, not the body).
+    """
+    compiler, hook = shell.compile, shell.displayhook
+    cache = compiler.cache
+
+    def cache_once(transformed_code, number=0, raw_code=None):
+        del compiler.cache  # only the body itself: later compiles keep IPython's number
+        return cache(transformed_code, outer.execution_count, raw_code)
+
+    if outer is not None:
+        compiler.cache = cache_once
+    enclosing = hook.__dict__.get("quiet")  # a %%scopes cell run from inside another one
+    hook.quiet = lambda: hook.semicolon_at_end_of_expression(cell)
+    try:
+        yield
+    finally:
+        compiler.__dict__.pop("cache", None)
+        if enclosing is None:
+            del hook.quiet
+        else:
+            hook.quiet = enclosing

@@ -1,20 +1,32 @@
 """Device choice, the GPU fallback, placement in the tree, and values from real runs.
 
-These run on a CPU-only machine and are written to pass on a GPU machine too: what
-they expect follows what tf.config.list_physical_devices('GPU') reports.
+Two kinds of test. The CPU path (no GPU, or a GPU asked for where there is none)
+runs on every machine: ``no_gpu`` makes scopekit see no GPU, so on a GPU machine
+too the fallback really runs on the CPU. The GPU path is marked ``gpu`` and runs
+only where TensorFlow sees a GPU; elsewhere it is reported as skipped, with the
+reason, never passed (``pytest -m gpu`` runs only those).
 """
 
 import pytest
 
+import scopekit.device
 from scopekit import capture
+from scopekit.device import CPU, GPU, NO_GPU_ASKED, NO_GPU_AUTO, short_device
 from scopekit.exercises import RunError, choose_device, on_device, run, visible_gpus
-from scopekit.exercises.device import CPU, GPU, NO_GPU_ASKED, NO_GPU_AUTO, short_device
 from tests.conftest import run as run_cell
 
 
 @pytest.fixture
-def has_gpu(tf):
-    return bool(tf.config.list_physical_devices("GPU"))
+def no_gpu(monkeypatch):
+    """scopekit sees no GPU, as on a machine without one (the fallback path)."""
+    monkeypatch.setattr(scopekit.device, "visible_gpus", lambda: [])
+
+
+@pytest.fixture
+def gpu(tf):
+    """For tests marked ``gpu``: skip, saying why, where TensorFlow sees no GPU."""
+    if not tf.config.list_physical_devices("GPU"):
+        pytest.skip("GPU-only test: TensorFlow sees no GPU on this machine")
 
 
 def test_visible_gpus_is_what_tensorflow_reports(tf):
@@ -27,14 +39,18 @@ def test_cpu_is_always_the_cpu_and_silent():
 
 
 @pytest.mark.parametrize("request_", ["auto", "gpu"])
-def test_auto_and_gpu_take_a_gpu_when_there_is_one_else_fall_back(request_, has_gpu):
+def test_without_a_gpu_auto_and_gpu_fall_back_in_one_line(request_, no_gpu):
     choice = choose_device(request_)
-    if has_gpu:
-        assert (choice.device, choice.message) == (GPU, "")
-    else:
-        assert choice.device == CPU and choice.fell_back
-        assert choice.message == (NO_GPU_AUTO if request_ == "auto" else NO_GPU_ASKED)
-        assert "\n" not in choice.message  # one line
+    assert choice.device == CPU and choice.fell_back
+    assert choice.message == (NO_GPU_AUTO if request_ == "auto" else NO_GPU_ASKED)
+    assert "\n" not in choice.message  # one line
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("request_", ["auto", "gpu"])
+def test_with_a_gpu_auto_and_gpu_take_it_silently(request_, gpu):
+    choice = choose_device(request_)
+    assert (choice.device, choice.message, choice.fell_back) == (GPU, "", False)
 
 
 def test_the_decision_itself_on_both_kinds_of_machine():
@@ -83,25 +99,37 @@ def test_cpu_run_values_and_placement_recorded(tf):
     assert "  y:0 = [ 4., 16., 36.]" in text
 
 
-def test_gpu_request_places_on_gpu_or_falls_back(tf, has_gpu, capsys):
+def test_gpu_request_without_a_gpu_runs_on_the_cpu_and_says_so_once(tf, no_gpu, capsys):
     cap, result = build_and_run(tf, "gpu")
-    out = capsys.readouterr().out
     square = next(o for o in cap.ops if o.name == "y")
-    if has_gpu:
-        assert out == "" and square.device.endswith("GPU:0")
-        assert "GPU:0" in result.devices()
-    else:
-        assert out == NO_GPU_ASKED + "\n"  # said once, by run(); on_device was told to be quiet
-        assert square.device.endswith("CPU:0") and result.devices() == ["CPU:0"]
+    assert capsys.readouterr().out == NO_GPU_ASKED + "\n"  # by run(); on_device was quiet
+    assert square.device.endswith("CPU:0") and result.devices() == ["CPU:0"]
     assert result["y:0"].tolist() == [4.0, 16.0, 36.0]
 
 
-def test_on_device_places_ops_while_building(tf, has_gpu, capsys):
+@pytest.mark.gpu
+def test_gpu_request_with_a_gpu_runs_there(tf, gpu, capsys):
+    cap, result = build_and_run(tf, "gpu")
+    square = next(o for o in cap.ops if o.name == "y")
+    assert capsys.readouterr().out == ""
+    assert square.device.endswith("GPU:0") and "GPU:0" in result.devices()
+    assert result.placement["y"].endswith("GPU:0")
+    assert result["y:0"].tolist() == [4.0, 16.0, 36.0]
+
+
+def test_on_device_without_a_gpu_places_ops_on_the_cpu(tf, no_gpu, capsys):
     with capture() as cap, on_device("auto") as choice:
         tf.constant(1.0, name="c")
-    assert cap.ops[0].device == choice.device
-    printed = capsys.readouterr().out
-    assert printed == ("" if has_gpu else NO_GPU_AUTO + "\n")
+    assert choice.device == CPU and cap.ops[0].device == CPU
+    assert capsys.readouterr().out == NO_GPU_AUTO + "\n"
+
+
+@pytest.mark.gpu
+def test_on_device_with_a_gpu_places_ops_on_it(tf, gpu, capsys):
+    with capture() as cap, on_device("auto") as choice:
+        tf.constant(1.0, name="c")
+    assert choice.device == GPU and cap.ops[0].device == GPU
+    assert capsys.readouterr().out == ""
 
 
 def test_run_a_variable_and_several_fetches(tf):
@@ -114,6 +142,19 @@ def test_run_errors_are_explained(tf):
     cap, _ = build_and_run(tf, "cpu")
     with pytest.raises(RunError, match="Nothing named 'nope' in the cell's graph"):
         run(cap, "nope")
+    with capture() as empty:
+        pass
+    with pytest.raises(RunError, match="Nothing named 'y': the cell built nothing in its graph"):
+        run(empty, "y")
+    with capture() as elsewhere:
+        with tf.Graph().as_default():
+            tf.constant(1.0, name="own")
+    with pytest.raises(RunError, match=r"'own' is in a graph the cell made itself \(graph 1"):
+        run(elsewhere, "own")
+    with capture(eager=True) as eager:
+        tf.constant(1.0, name="x")
+    with pytest.raises(RunError, match="An eager capture has no graph to run"):
+        run(eager, "x")
     with pytest.raises(RunError, match="Nothing to run"):
         run(cap, " , ")
     with capture() as fed:
@@ -134,31 +175,50 @@ y = tf.square(x * w, name='y')
 """
 
 
-def test_magic_device_and_run(shell, capsys, has_gpu):
+def test_magic_device_gpu_without_a_gpu_runs_on_the_cpu(shell, capsys, no_gpu):
     result = run_cell(shell, CELL.format(options="--device gpu --run y,tower/w -o cap"))
     assert result.success
     out = capsys.readouterr().out
-    lines = out.splitlines()
-    if not has_gpu:
-        assert lines[0] == NO_GPU_ASKED  # the fallback, in one line, before anything else
-        assert out.count(NO_GPU_ASKED) == 1
-    kind = "GPU:0" if has_gpu else "CPU:0"
-    assert f"y  Square  on {kind}" in out
+    assert out.splitlines()[0] == NO_GPU_ASKED  # the fallback, in one line, before anything
+    assert out.count(NO_GPU_ASKED) == 1
+    assert "y  Square  on CPU:0" in out
     assert "  y:0 = [1., 4.]" in out
     assert "  tower/w = [1., 1.]" in out
     assert "Where each op ran" in out
-    assert shell.user_ns["cap"].ops[-1].device.endswith(kind)
+    assert shell.user_ns["cap"].ops[-1].device.endswith("CPU:0")
 
 
-def test_magic_run_alone_means_auto_and_python_names_work(shell, capsys, has_gpu):
-    # A variable, so TensorFlow cannot fold the product into a constant before running.
-    cell = "%%scopes --text --run z\nz = tf.compat.v1.get_variable('v', initializer=3.0) * 2.0\n"
-    assert run_cell(shell, cell).success
+@pytest.mark.gpu
+def test_magic_device_gpu_with_a_gpu_runs_there(shell, capsys, gpu):
+    result = run_cell(shell, CELL.format(options="--device gpu --run y,tower/w -o cap"))
+    assert result.success
     out = capsys.readouterr().out
-    assert ("" if has_gpu else NO_GPU_AUTO) in out
+    assert "scopekit:" not in out  # no fallback line
+    assert "y  Square  on GPU:0" in out
+    assert "  y:0 = [1., 4.]" in out
+    assert shell.user_ns["cap"].ops[-1].device.endswith("GPU:0")
+
+
+# A variable, so TensorFlow cannot fold the product into a constant before running.
+RUN_ALONE = "%%scopes --text --run z\nz = tf.compat.v1.get_variable('v', initializer=3.0) * 2.0\n"
+
+
+def test_magic_run_alone_means_auto_and_python_names_work(shell, capsys, no_gpu):
+    assert run_cell(shell, RUN_ALONE).success
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == NO_GPU_AUTO
+    assert "  z (mul:0) = 6." in out
+    assert "Ran on CPU:0 (asked: auto)" in out.splitlines()
+
+
+@pytest.mark.gpu
+def test_magic_run_alone_takes_the_gpu(shell, capsys, gpu):
+    assert run_cell(shell, RUN_ALONE).success
+    out = capsys.readouterr().out
+    assert NO_GPU_AUTO not in out and "scopekit:" not in out
     assert "  z (mul:0) = 6." in out
     ran_line = next(line for line in out.splitlines() if line.startswith("Ran on"))
-    assert ("GPU:0" if has_gpu else "CPU:0") in ran_line and ran_line.endswith("(asked: auto)")
+    assert "GPU:0" in ran_line and ran_line.endswith("(asked: auto)")
 
 
 def test_magic_run_prefers_the_python_name_over_an_older_graph_name(shell, capsys):

@@ -16,6 +16,7 @@ from ..attribution import basename, prefix_of
 from ..hooks import capture as new_capture
 from ..hooks import import_tensorflow
 from ..render.words import PREFIX_WORDS
+from ..session_run import RunError, run, session_config
 from .checking import Exercise, register
 from .checkpoints import (
     OLD_VALUES,
@@ -23,7 +24,6 @@ from .checkpoints import (
     quiet_checkpoint_logs,
     save_graph_variables,
 )
-from .running import RunError, run, session_config
 
 # ---------------------------------------------------------------------------
 # Small readers over a capture

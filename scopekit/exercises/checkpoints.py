@@ -14,7 +14,7 @@ from typing import Dict, Tuple
 import numpy as np
 
 from ..hooks import import_tensorflow
-from .running import session_config
+from ..session_run import session_config
 
 # What the model looked like before the refactor: its keys and the values saved.
 OLD_VALUES: Dict[str, np.ndarray] = {

@@ -24,7 +24,7 @@ import json
 import re
 import sys
 
-from .checking import starter
+from . import starter  # through the package, which loads the catalog first
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION (?P<id>\w+)[ \t]*$")
 END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")

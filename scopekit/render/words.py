@@ -161,7 +161,11 @@ def graph_line(capture) -> str:
 def error_line(capture) -> str:
     if capture.error is None:
         return ""
+    try:
+        message = str(capture.error)
+    except Exception as failure:  # noqa: BLE001 - a user's __str__ may raise: say what happened
+        message = f"(its message could not be read: {type(failure).__name__})"
     return (
-        f"The cell raised {type(capture.error).__name__}: {capture.error}\n"
+        f"The cell raised {type(capture.error).__name__}: {message}\n"
         "What it made before that is shown above."
     )

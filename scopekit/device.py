@@ -46,7 +46,7 @@ class DeviceChoice:
 
 def visible_gpus() -> list:
     """The GPUs TensorFlow can use here (``tf.config.list_physical_devices('GPU')``)."""
-    from ..hooks import import_tensorflow
+    from .hooks import import_tensorflow
 
     return list(import_tensorflow().config.list_physical_devices("GPU"))
 

@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from ..hooks import import_tensorflow
+from .hooks import import_tensorflow
 from .device import DeviceChoice, choose_device, short_device
 
 MAX_PLACEMENT_NAMES = 40
@@ -112,9 +112,10 @@ def _format_value(value) -> str:
     return np.array2string(array, precision=4, suppress_small=True, separator=", ")
 
 
-def _resolve(graph, fetch, namespace):
+def _resolve(capture, fetch, namespace):
     """A fetch (name, tensor, op or variable) -> (display name, what to give Session.run)."""
     tf = import_tensorflow()
+    graph = capture.graph
     if not isinstance(fetch, str):
         if getattr(fetch, "graph", None) is not graph:
             raise RunError(
@@ -129,16 +130,9 @@ def _resolve(graph, fetch, namespace):
         label = getattr(candidate, "name", name)
         same = label == name or label.startswith(name + ":")  # y is y:0: say it once
         return (label if same else f"{name} ({label})"), candidate
-    try:
-        element = graph.as_graph_element(name, allow_tensor=True, allow_operation=True)
-    except (KeyError, ValueError):
-        element = None
+    element = _graph_element(graph, name)
     if element is None:
-        known = [op.name for op in graph.get_operations()][:12]
-        raise RunError(
-            f"Nothing named {name!r} in the cell's graph. Fetch an op or tensor name "
-            f"such as {', '.join(repr(k) for k in known) or '(the graph is empty)'}."
-        )
+        raise RunError(_not_found(capture, name, getattr(candidate, "graph", None)))
     if isinstance(element, tf.Operation):
         for variable in graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES):
             if variable.op is element:
@@ -148,8 +142,44 @@ def _resolve(graph, fetch, namespace):
     return name, element
 
 
+def _graph_element(graph, name):
+    """The op or tensor called ``name`` in ``graph``, or None."""
+    try:
+        return graph.as_graph_element(name, allow_tensor=True, allow_operation=True)
+    except (KeyError, ValueError):
+        return None
+
+
+def _not_found(capture, name: str, python_graph) -> str:
+    """Why ``name`` is not in the graph the cell started in, and what to do instead.
+
+    ``python_graph`` is the graph of the Python variable called ``name``, if any.
+    """
+    for index, other in enumerate(capture.graphs[1:], start=1):
+        if python_graph is other or _graph_element(other, name) is not None:
+            return (
+                f"{name!r} is in a graph the cell made itself (graph {index}, from "
+                "`with tf.Graph().as_default():` or tf.compat.v1.reset_default_graph()), "
+                "and a run (--run, run()) uses the graph the cell started in. Build it there, "
+                "or run it in a tf.compat.v1.Session on its own graph "
+                f"(with -o cap: cap.graphs[{index}])."
+            )
+    if python_graph is not None:
+        return (
+            f"{name!r} holds a tensor of a graph from outside this cell (an earlier cell's?); "
+            "--run runs what the cell built. Build it in this cell."
+        )
+    known = [op.name for op in capture.graph.get_operations()][:12]
+    if not known:
+        return f"Nothing named {name!r}: the cell built nothing in its graph."
+    return (
+        f"Nothing named {name!r} in the cell's graph. Fetch an op or tensor name "
+        f"such as {', '.join(repr(k) for k in known)}."
+    )
+
+
 def session_config(choice: Optional[DeviceChoice] = None):
-    """Session options every exercise run uses.
+    """Session options every run uses (``run``, the exercise checks, their checkpoints).
 
     Soft placement lets an op without a kernel for the requested device (a GPU) run
     on the CPU instead of failing; memory growth keeps one run from taking a whole GPU.
@@ -194,11 +224,15 @@ def run(
     if choice is not None and choice.message and not isinstance(device, DeviceChoice):
         print(choice.message)
     graph = capture.graph
+    if graph is None:
+        raise RunError(
+            "An eager capture has no graph to run: its values were computed as the cell ran."
+        )
     if isinstance(fetches, str):
         fetches = [part for part in fetches.split(",") if part.strip()]
     if not fetches:
         raise RunError("Nothing to run: name at least one op or tensor, e.g. run(cap, 'y').")
-    resolved = [_resolve(graph, fetch, namespace) for fetch in fetches]
+    resolved = [_resolve(capture, fetch, namespace) for fetch in fetches]
     options = tf.compat.v1.RunOptions(output_partition_graphs=True)
     metadata = tf.compat.v1.RunMetadata()
     variables = graph.get_collection(
