@@ -19,7 +19,7 @@ from .checking import (
     hint,
     starter,
 )
-from .checkpoints import checkpoint_keys, write_old_checkpoint
+from .saving import checkpoint_keys, write_old_checkpoint
 from .device import DeviceChoice, choose_device, visible_gpus
 from .running import RunError, RunResult, on_device, run
 

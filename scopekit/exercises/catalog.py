@@ -17,7 +17,7 @@ from ..capture import capture as new_capture
 from ..capture import import_tensorflow
 from ..render.words import PREFIX_WORDS
 from .checking import Exercise, register
-from .checkpoints import (
+from .saving import (
     OLD_VALUES,
     checkpoint_keys,
     quiet_checkpoint_logs,
