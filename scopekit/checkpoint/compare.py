@@ -23,6 +23,7 @@ per (missing, unexpected) pair.
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from html import escape
@@ -31,7 +32,7 @@ from typing import Dict, List, Optional, Tuple
 from ..attribution import basename
 from . import views
 from .reading import VALUE_SUFFIX, CheckpointKey, read_checkpoint
-from .rules import RULE_WORDS, _stem, likely_cause
+from .rules import RULE_WORDS, likely_cause
 
 __all__ = ["Comparison", "Entry", "VALUE_SUFFIX", "compare"]
 
@@ -227,7 +228,7 @@ def compare(checkpoint_path, capture) -> Comparison:
             f"compare(checkpoint_path, capture) takes a scopekit Capture, not "
             f"{type(capture).__name__}; make one with `with scopekit.capture() as cap:`."
         )
-    prefix, fmt, keys = read_checkpoint(checkpoint_path)
+    prefix, fmt, keys = read_checkpoint(checkpoint_path, dtypes=False)
     # tf.train.Checkpoint optimizer slots are not variables a cell makes by name.
     keys = [key for key in keys if not key.object_slot]
     result = Comparison(checkpoint=os.path.basename(prefix), format=fmt)
@@ -273,20 +274,22 @@ class _Candidates:
     """Indexes over the unexpected keys: which saved names a rule could pair with a name.
 
     A superset of what the rules accept (each candidate is still checked with
-    ``likely_cause``), built in one pass over the keys.
+    ``likely_cause``), built in one pass over the keys, one or two entries a key.
     """
 
-    def __init__(self, leftovers: List[CheckpointKey]):
+    def __init__(self, leftovers: List[CheckpointKey], missing_vars):
+        depths = {var.name.count("/") + 1 for var in missing_vars}
         self.by_name = defaultdict(list)  # saved name -> positions
-        self.by_tail = defaultdict(list)  # a saved name without its first components
-        self.by_stem = defaultdict(list)  # (depth, i, name with component i as its stem)
+        self.by_stem = defaultdict(list)  # saved name without _N numbers
+        self.by_tail = defaultdict(list)  # (depth, the saved name's last `depth` components)
         for position, key in enumerate(leftovers):
-            parts = key.saved_name.split("/")
-            self.by_name[key.saved_name].append(position)
-            for i in range(1, len(parts)):
-                self.by_tail["/".join(parts[i:])].append(position)
-            for i, part in enumerate(parts):
-                self.by_stem[_stem_key(parts, i)].append(position)
+            name = key.saved_name
+            self.by_name[name].append(position)
+            self.by_stem[_without_numbers(name)].append(position)
+            parts = name.split("/")
+            for depth in depths:
+                if depth < len(parts):
+                    self.by_tail[depth, "/".join(parts[-depth:])].append(position)
 
     def of(self, var) -> List[int]:
         """Positions of keys some rule might pair with ``var``, in key order."""
@@ -299,14 +302,17 @@ class _Candidates:
                 found.update(self.by_name.get(f"{scope}/{base}", ()))
         for i in range(1, len(parts)):  # the cell's name has an extra outer scope
             found.update(self.by_name.get("/".join(parts[i:]), ()))
-        found.update(self.by_tail.get(name, ()))  # the checkpoint's name has one
-        for i in range(len(parts)):  # one component differs by a _N number
-            found.update(self.by_stem.get(_stem_key(parts, i), ()))
+        found.update(self.by_tail.get((len(parts), name), ()))  # the checkpoint's has one
+        # Names one _N number apart are equal without their numbers.
+        found.update(self.by_stem.get(_without_numbers(name), ()))
         return sorted(found)
 
 
-def _stem_key(parts: List[str], i: int) -> tuple:
-    return (len(parts), i, "/".join(parts[:i]), _stem(parts[i]), "/".join(parts[i + 1 :]))
+_NUMBERS = re.compile(r"_\d+(?=/|$)")
+
+
+def _without_numbers(name: str) -> str:
+    return _NUMBERS.sub("", name)
 
 
 def _explain_mismatches(result: Comparison, missing_vars, leftovers, scopes) -> None:
@@ -315,7 +321,7 @@ def _explain_mismatches(result: Comparison, missing_vars, leftovers, scopes) -> 
     Variables are taken in creation order, keys in key order; a key already paired
     is never offered again.
     """
-    candidates = _Candidates(leftovers) if missing_vars and leftovers else None
+    candidates = _Candidates(leftovers, missing_vars) if missing_vars and leftovers else None
     paired: Dict[str, Tuple[object, str]] = {}  # key -> (variable, rule)
     for var in missing_vars:
         entry = Entry(name=var.name, shape=var.shape)

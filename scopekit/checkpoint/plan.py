@@ -33,7 +33,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from html import escape
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from . import views
 from .reading import (
@@ -108,8 +108,7 @@ PAIRING_RULES: Tuple[PairingRule, ...] = (
 RULE_BY_NAME = {rule.name: rule for rule in PAIRING_RULES}
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
     """One row of a plan: a target variable and the checkpoint key it loads.
 
     ``key`` is None when no key was chosen (``confidence`` is then
@@ -586,6 +585,23 @@ def _numbers(name: str) -> tuple:
     return tuple(out)
 
 
+def _nearest(keys: List[CheckpointKey], name: str) -> List[CheckpointKey]:
+    """The keys whose saved names differ from ``name`` in the fewest components."""
+    parts = _renamed(name).split("/")
+
+    def distance(key):
+        theirs = _renamed(key.saved_name).split("/")
+        return sum(a != b for a, b in zip(parts, theirs, strict=False)) + abs(
+            len(parts) - len(theirs)
+        )
+
+    if len(keys) <= 1:
+        return keys
+    scored = [(distance(k), k) for k in keys]
+    best = min(d for d, _ in scored)
+    return [k for d, k in scored if d == best]
+
+
 def _role(name: str) -> str:
     last = RENAMES.get(name.rsplit("/", 1)[-1], name.rsplit("/", 1)[-1])
     return last if last in ROLES else ""
@@ -643,6 +659,7 @@ class _Pairing:
             self.taken.add(row.key)
 
     def run(self) -> List[Pair]:
+        self.exact()
         self.by_name("exact", lambda n: n, lambda k: k.saved_name, shape_problem_ok=True)
         self.by_name(
             "object_path",
@@ -667,6 +684,19 @@ class _Pairing:
         return rows
 
     # -- name rules ------------------------------------------------------------
+
+    def exact(self) -> None:
+        """The common case first: one key saved under the target's own name."""
+        index: Dict[str, CheckpointKey] = {}
+        repeated = set()  # saved names of several keys: left to by_name, which says so
+        for key in self.keys:
+            if key.saved_name in index:
+                repeated.add(key.saved_name)
+            index[key.saved_name] = key
+        for target in self.targets:
+            key = index.get(target.name)
+            if key is not None and target.name not in repeated:
+                self.decide(target, _pair(target, key, "exact"))
 
     def by_name(
         self,
@@ -707,7 +737,9 @@ class _Pairing:
             key = fitting[0]
             self.decide(target, _pair(target, key, rule, why(target, key) if why else ""))
             return
-        rivals = sorted({t.name for k in fitting for t in wanted[k.key]} - {target.name})
+        rivals = sorted(
+            {t.name for k in fitting[:MAX_ALTERNATIVES] for t in wanted[k.key][:4]} - {target.name}
+        )
         alternatives = tuple(k.key for k in fitting[:MAX_ALTERNATIVES])
         reason = f"{len(fitting)} keys fit ({RULE_BY_NAME[rule].words})"
         if rivals:
@@ -737,7 +769,12 @@ class _Pairing:
         return "TF1 layer names vs Keras names: " + ", ".join(changed)
 
     def numbered(self) -> None:
-        """Names equal but for _N numbers: each group pairs in number order."""
+        """Names equal but for _N numbers.
+
+        Where both sides have the same number of such names, they pair in number
+        order (dense, dense_1 against dense_2, dense_3). Otherwise each variable
+        takes the key that differs from it in the fewest components, if only one does.
+        """
         keys = defaultdict(list)
         for key in self.open_keys():
             keys[_stemmed(_renamed(key.saved_name))].append(key)
@@ -760,13 +797,16 @@ class _Pairing:
             wanted = defaultdict(list)
             fitting = {}
             for t in group:
-                fitting[t.name] = [k for k in candidates if _fits(t, k)]
+                fitting[t.name] = _nearest([k for k in candidates if _fits(t, k)], t.name)
                 for k in fitting[t.name]:
                     wanted[k.key].append(t)
             for t in group:
                 if fitting[t.name]:
                     self._settle(
-                        t, fitting[t.name], wanted, "numbered",
+                        t,
+                        fitting[t.name],
+                        wanted,
+                        "numbered",
                         lambda t, k: _numbered_why(t, k, 1),
                     )
 
@@ -823,25 +863,59 @@ class _Pairing:
                 for t, k in zip(group, key_group, strict=True):
                     why = _order_why(k, number, len(mine))
                     self.decide(t, _pair(t, k, "shape_order", why))
-        targets = self.open_targets()
-        keys = self.open_keys()
-        by_shape = defaultdict(list)
-        for k in keys:
-            by_shape[tuple(k.shape)].append(k)
-        wanted = defaultdict(list)
-        found = {}
-        for t in targets:
-            if t.shape is None:
-                continue
-            fitting = [
-                k for k in by_shape.get(tuple(t.shape), ()) if _same_role(t.name, k.saved_name)
-            ]
-            if fitting:
-                found[t.name] = (t, fitting)
-                for k in fitting:
-                    wanted[k.key].append(t)
-        for t, fitting in found.values():
-            self._settle(t, fitting, wanted, "only_shape")
+        self.only_shape()
+
+    def only_shape(self) -> None:
+        """A key alone of a variable's shape and role, wanted by that variable alone.
+
+        Counted per (shape, role) bucket, so thousands of same-shaped leftovers
+        cost their number, not its square. A role "" (unknown) fits any role.
+        """
+        keys = defaultdict(list)  # (shape, role) -> keys
+        keys_of_shape = defaultdict(list)
+        for k in self.open_keys():
+            keys[tuple(k.shape), _role(k.saved_name)].append(k)
+            keys_of_shape[tuple(k.shape)].append(k)
+        targets = defaultdict(int)  # (shape, role) -> how many targets
+        targets_of_shape = defaultdict(int)
+        open_targets = [t for t in self.open_targets() if t.shape is not None]
+        for t in open_targets:
+            targets[t.shape, _role(t.name)] += 1
+            targets_of_shape[t.shape] += 1
+
+        def fitting(shape, role):
+            if not role:
+                return keys_of_shape.get(shape, [])
+            return keys.get((shape, role), []) + keys.get((shape, ""), [])
+
+        def wanted(key) -> int:
+            shape, role = tuple(key.shape), _role(key.saved_name)
+            if not role:
+                return targets_of_shape[shape]
+            return targets[shape, role] + targets[shape, ""]
+
+        for t in open_targets:
+            fit = fitting(t.shape, _role(t.name))
+            if len(fit) == 1 and wanted(fit[0]) == 1:
+                self.decide(t, _pair(t, fit[0], "only_shape"))
+            elif fit:
+                rivals = targets_of_shape[t.shape] - 1
+                self.decide(
+                    t,
+                    Pair(
+                        variable=t.name,
+                        shape=t.shape,
+                        dtype=t.dtype,
+                        confidence=AMBIGUOUS,
+                        rule="only_shape",
+                        why=(
+                            f"{len(fit)} unused keys have this shape and role, and "
+                            f"{rivals} other variable(s) of this shape are unpaired; names "
+                            "say nothing and creation order did not decide"
+                        ),
+                        alternatives=tuple(k.key for k in fit[:MAX_ALTERNATIVES]),
+                    ),
+                )
 
 
 def _groups(items, name_of, order_of) -> Dict[tuple, List[list]]:

@@ -10,8 +10,7 @@ into (an eager capture records names only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, List, Optional
+from typing import Any, List, NamedTuple, Optional
 
 from .reading import WEIGHT, what_it_holds
 
@@ -20,8 +19,7 @@ class PlanError(ValueError):
     """A plan cannot be made or applied; the message says what to do."""
 
 
-@dataclass(frozen=True)
-class TargetVariable:
+class TargetVariable(NamedTuple):
     """One variable of the target, as the plan sees it."""
 
     name: str
@@ -29,8 +27,8 @@ class TargetVariable:
     dtype: str
     order: int
     holds: str = WEIGHT
-    variable: Any = field(default=None, compare=False, repr=False)
-    graph: Any = field(default=None, compare=False, repr=False)  # None: eager
+    variable: Any = None  # the object to load into; None when only the name is known
+    graph: Any = None  # the tf.Graph it lives in; None: eager
 
 
 def _strip_output(name: str) -> str:
