@@ -647,3 +647,85 @@ def test_hostile_names_are_escaped_in_every_plan_view():
     assert "\u202e" not in text and "\\u202e" in text
     assert "\\nname" in text  # the newline inside a name is shown escaped
     assert not any(line.startswith("name") for line in text.splitlines())
+
+
+# ---------------------------------------------------------------------------
+# Plan rules: each key at most once, and each rule with a case where it must not fire
+
+
+def raw_checkpoint(tf, path, keys):
+    """A name-based checkpoint of ``{key: shape}`` with distinct values, no .meta file."""
+    prefix = os.fspath(path)
+    tensors = [tf.fill(shape, float(i + 1)) for i, shape in enumerate(keys.values())]
+    tf.raw_ops.SaveV2(
+        prefix=prefix, tensor_names=list(keys), shape_and_slices=[""] * len(keys), tensors=tensors
+    )
+    return prefix
+
+
+def variables(tf, spec):
+    return [tf.Variable(np.zeros(shape, np.float32), name=name) for name, shape in spec.items()]
+
+
+def test_a_key_two_variables_fit_goes_to_neither(tf, tmp_path):
+    prefix = raw_checkpoint(tf, tmp_path / "m", {"block/w": [2]})
+    result = plan(prefix, variables(tf, {"block_1/w": [2], "block_2/w": [2]}))
+    assert [p.confidence for p in result.pairs] == ["ambiguous", "ambiguous"]
+    assert all(p.alternatives == ("block/w",) for p in result.pairs)
+    assert "'block_2/w' fit(s) the same key(s)" in result.pairs[0].why
+
+
+@pytest.mark.parametrize(
+    "keys, target, rule_not_used",
+    [
+        # numbered: digits without "_", or another stem, are other names
+        ({"conv1/kernel": [3, 3], "zz/kernel": [3, 3]}, {"conv3/kernel": [3, 3]}, "numbered"),
+        ({"dec/kernel": [3, 3], "zz/kernel": [3, 3]}, {"enc_1/kernel": [3, 3]}, "numbered"),
+        # outer scope: only at a "/" boundary
+        ({"mydense/kernel": [3, 3], "zz/kernel": [3, 3]}, {"dense/kernel": [3, 3]}, "outer_scope"),
+        # renamed: whole components only
+        ({"a/weightsx": [3, 3], "b/weightsx": [3, 3]}, {"a/kernelx": [3, 3]}, "renamed"),
+        # shape and order: two layers of one shape and no recorded order decide nothing
+        ({"l1/kernel": [3, 3], "l2/kernel": [3, 3]}, {"x/kernel": [3, 3]}, "shape_order"),
+        # only shape: a role that differs (bias vs gamma) is not a fit
+        ({"a/bias": [3]}, {"b/gamma": [3]}, "only_shape"),
+    ],
+)
+def test_plan_rules_do_not_fire_where_names_or_shapes_disagree(tf, tmp_path, keys, target, rule_not_used):
+    prefix = raw_checkpoint(tf, tmp_path / "m", keys)
+    (row,) = plan(prefix, variables(tf, target)).pairs
+    assert row.key is None, row
+    assert row.rule != rule_not_used
+
+
+def test_plan_rules_fire_on_the_matching_cases(tf, tmp_path):
+    """The positive twins of the cases above, on one checkpoint."""
+    keys = {
+        "enc/dense/weights": [4, 4],
+        "enc/dense/biases": [4],
+        "tower_0/head/kernel": [4, 2],
+        "stem_1/conv/kernel": [5, 5],
+        "a/bias": [3],
+    }
+    prefix = raw_checkpoint(tf, tmp_path / "m", keys)
+    target = variables(
+        tf,
+        {
+            "enc/dense/kernel": [4, 4],
+            "enc/dense/bias": [4],
+            "head/kernel": [4, 2],
+            "stem/conv/kernel": [5, 5],
+            "b/bias": [3],
+        },
+    )
+    result = plan(prefix, target)
+    assert [(p.variable, p.key, p.rule) for p in result.pairs] == [
+        ("enc/dense/kernel", "enc/dense/weights", "renamed"),
+        ("enc/dense/bias", "enc/dense/biases", "renamed"),
+        ("head/kernel", "tower_0/head/kernel", "outer_scope"),
+        ("stem/conv/kernel", "stem_1/conv/kernel", "numbered"),
+        ("b/bias", "a/bias", "shape_order"),
+    ]
+    result.apply()
+    for variable, row in zip(target, result.pairs, strict=True):  # the keys asserted above
+        np.testing.assert_array_equal(variable.numpy(), saved(prefix, row.key), err_msg=row.variable)
