@@ -979,5 +979,9 @@ def _numbered_why(target, key, group_size: int) -> str:
 def _outer_why(target, key) -> str:
     here, there = _renamed(target.name), _renamed(key.saved_name)
     if there.endswith("/" + here):
-        return f"a missing outer scope: the checkpoint has '{there[: -len(here) - 1]}/' in front"
-    return f"an extra outer scope: the target has '{here[: -len(there) - 1]}/' in front"
+        why = f"a missing outer scope: the checkpoint has '{there[: -len(here) - 1]}/' in front"
+    else:
+        why = f"an extra outer scope: the target has '{here[: -len(there) - 1]}/' in front"
+    if (here, there) != (target.name, key.saved_name):
+        why += "; and " + _Pairing._renamed_why(target, key)
+    return why
