@@ -123,7 +123,6 @@ class Pair(NamedTuple):
     key: Optional[str] = None
     saved_name: str = ""
     checkpoint_shape: Optional[tuple] = None
-    checkpoint_dtype: str = ""
     confidence: str = NO_KEY
     rule: str = ""
     why: str = ""
@@ -146,7 +145,6 @@ class Pair(NamedTuple):
             "checkpoint_shape": None
             if self.checkpoint_shape is None
             else list(self.checkpoint_shape),
-            "checkpoint_dtype": self.checkpoint_dtype,
             "confidence": self.confidence,
             "rule": self.rule,
             "why": self.why,
@@ -174,6 +172,7 @@ class Plan:
     _prefix: str = field(default="", repr=False)
     _targets: Dict[str, TargetVariable] = field(default_factory=dict, repr=False)
     _keys: Dict[str, CheckpointKey] = field(default_factory=dict, repr=False)
+    _casts: int = field(default=0, repr=False)  # values apply() converted
 
     # -- what it says -------------------------------------------------------
 
@@ -276,7 +275,7 @@ class Plan:
             (graph,) = graphs.values() if len(graphs) == 1 else (None,)
             if graph is None:
                 raise PlanError("The target's variables live in several graphs; plan one at a time.")
-            _load_graph(graph, rows, values, session, active._prefix, cast)
+            _load_graph(graph, rows, values, session, active._prefix, active._casts > 0)
         else:
             _load_eager(rows, values)
         return {t.name: k.key for t, k in rows}
@@ -296,11 +295,6 @@ class Plan:
                     problems.append(f"{p.variable}: no key (pass skip_unpaired=True to keep it)")
             elif p.problem:
                 problems.append(f"{p.variable}: {p.problem}")
-            elif p.dtype and p.checkpoint_dtype and p.dtype != p.checkpoint_dtype and not cast:
-                problems.append(
-                    f"{p.variable}: dtype {p.checkpoint_dtype} saved, {p.dtype} here "
-                    "(pass cast=True to convert)"
-                )
             elif target.variable is None:
                 problems.append(
                     f"{p.variable}: the target holds only its name (an eager capture); "
@@ -320,10 +314,12 @@ class Plan:
         return rows
 
     def _read_values(self, rows, cast: bool):
+        """Every value, read and checked before anything is assigned."""
         import numpy as np
 
         reader = open_reader(self._prefix)
-        values = []
+        values, problems = [], []
+        self._casts = 0
         for target, key in rows:
             try:
                 value = np.asarray(reader.get_tensor(key.key))
@@ -334,13 +330,23 @@ class Plan:
                     "or incomplete."
                 ) from None
             if target.shape is not None and tuple(value.shape) != tuple(target.shape):
-                raise PlanError(
-                    f"Nothing was loaded: {key.key} holds shape {list(value.shape)}, "
-                    f"{target.name} has {list(target.shape)}."
+                problems.append(
+                    f"{target.name}: {key.key} holds shape {list(value.shape)}, the "
+                    f"variable has {list(target.shape)}"
                 )
-            if cast and target.dtype and value.dtype.name != target.dtype:
+            elif target.dtype and value.dtype.name != target.dtype:
+                if not cast:
+                    problems.append(
+                        f"{target.name}: dtype {value.dtype.name} saved, {target.dtype} here "
+                        "(pass cast=True to convert)"
+                    )
                 value = value.astype(target.dtype)
+                self._casts += 1
             values.append(value)
+        if problems:
+            shown = "\n  ".join(problems[:10])
+            more = f"\n  ... {len(problems) - 10} more" if len(problems) > 10 else ""
+            raise PlanError(f"Nothing was loaded:\n  {shown}{more}")
         return values
 
     # -- code and views -------------------------------------------------------
@@ -503,11 +509,11 @@ def _load_eager(rows, values) -> None:
         ) from None
 
 
-def _load_graph(graph, rows, values, session, prefix, cast) -> None:
+def _load_graph(graph, rows, values, session, prefix, casts: bool) -> None:
     import tensorflow as tf
 
     if session is None:
-        if cast:
+        if casts:
             raise PlanError(
                 "cast=True needs a session for a graph target (init_from_checkpoint "
                 "cannot convert dtypes): pass session=..."
@@ -543,7 +549,8 @@ def plan(checkpoint, target, overrides: Optional[Mapping] = None) -> Plan:
     ``overrides``: {variable or name: key} decided by you. Returns a :class:`Plan`.
     """
     targets = target_variables(target)
-    prefix, fmt, keys = read_checkpoint(checkpoint)
+    # dtypes are checked on the values apply() reads, not on 50,000 keys here.
+    prefix, fmt, keys = read_checkpoint(checkpoint, dtypes=False)
     by_key = {k.key: k for k in keys}
     weights = [k for k in keys if k.holds == WEIGHT]
     result = _Pairing([t for t in targets if t.holds == WEIGHT], weights).run()
@@ -585,19 +592,21 @@ def _numbers(name: str) -> tuple:
     return tuple(out)
 
 
-def _nearest(keys: List[CheckpointKey], name: str) -> List[CheckpointKey]:
-    """The keys whose saved names differ from ``name`` in the fewest components."""
-    parts = _renamed(name).split("/")
+def _nearest(keys: List[CheckpointKey], name: str, parts_of: dict) -> List[CheckpointKey]:
+    """The keys whose saved names differ from ``name`` in the fewest components.
 
-    def distance(key):
-        theirs = _renamed(key.saved_name).split("/")
-        return sum(a != b for a, b in zip(parts, theirs, strict=False)) + abs(
-            len(parts) - len(theirs)
-        )
-
+    ``parts_of`` caches each key's renamed name components.
+    """
     if len(keys) <= 1:
         return keys
-    scored = [(distance(k), k) for k in keys]
+    parts = _renamed(name).split("/")
+    scored = []
+    for key in keys:
+        theirs = parts_of.get(key.key)
+        if theirs is None:
+            theirs = parts_of[key.key] = _renamed(key.saved_name).split("/")
+        differ = sum(a != b for a, b in zip(parts, theirs, strict=False))
+        scored.append((differ + abs(len(parts) - len(theirs)), key))
     best = min(d for d, _ in scored)
     return [k for d, k in scored if d == best]
 
@@ -630,7 +639,6 @@ def _pair(target: TargetVariable, key: CheckpointKey, rule: str, why: str = "") 
         key=key.key,
         saved_name=key.saved_name,
         checkpoint_shape=key.shape,
-        checkpoint_dtype=key.dtype,
         confidence=info.confidence,
         rule=rule,
         why=why or info.words,
@@ -796,8 +804,9 @@ class _Pairing:
                 continue
             wanted = defaultdict(list)
             fitting = {}
+            parts_of: dict = {}
             for t in group:
-                fitting[t.name] = _nearest([k for k in candidates if _fits(t, k)], t.name)
+                fitting[t.name] = _nearest([k for k in candidates if _fits(t, k)], t.name, parts_of)
                 for k in fitting[t.name]:
                     wanted[k.key].append(t)
             for t in group:

@@ -35,6 +35,7 @@ _SLOT = re.compile(
     r"^(Adam|AdamW|Adamax|Nadam|LazyAdam|Momentum|RMSProp|Adagrad|AdagradDA|"
     r"ProximalAdagrad|Adadelta|Ftrl|ExponentialMovingAverage)(_\d+)?$"
 )
+_SLOT_TAIL = re.compile("/" + _SLOT.pattern[1:])  # the slot name as a last component
 # Adam's running powers of beta1/beta2 sit at the top level, beside the slots.
 _OPTIMIZER_ROOT = re.compile(r"^beta[12]_power(_\d+)?$")
 _COUNTERS = {"global_step", "save_counter"}
@@ -68,14 +69,11 @@ class CheckpointKey(NamedTuple):
 
 def what_it_holds(name: str) -> str:
     """'weight', 'optimizer' or 'counter' for a variable or key name."""
-    parts = name.split("/")
-    if parts[-1] in _COUNTERS and len(parts) == 1:
-        return COUNTER
-    if _SLOT.match(parts[-1]) and len(parts) > 1:
-        return OPTIMIZER
-    if len(parts) == 1 and _OPTIMIZER_ROOT.match(parts[0]):
-        return OPTIMIZER
-    return WEIGHT
+    if "/" not in name:
+        if name in _COUNTERS:
+            return COUNTER
+        return OPTIMIZER if _OPTIMIZER_ROOT.match(name) else WEIGHT
+    return OPTIMIZER if _SLOT_TAIL.search(name) else WEIGHT
 
 
 def resolve_checkpoint(path) -> str:
