@@ -357,7 +357,10 @@ def record(name, name_scope="", variable_scope=None, creator="get_variable", kin
 
 
 def test_one_unexpected_key_is_paired_with_one_missing_variable_at_most(tf, tmp_path):
-    prefix = save_tf1(tf, tmp_path / "m", lambda: tf.compat.v1.Variable(tf.zeros([2]), name="block/w"))
+    def saved():
+        tf.compat.v1.Variable(tf.zeros([2]), name="block/w")
+
+    prefix = save_tf1(tf, tmp_path / "m", saved)
     with capture() as cap:
         for _ in range(3):  # block, block_1, block_2: the first matches
             with tf.compat.v1.name_scope("block"):

@@ -112,7 +112,8 @@ def test_slim_resnet_block_into_a_keras_functional_model(tf, keras, tmp_path):
     inputs = keras.Input((8, 8, 4))
     norm = {}
     for _, _, cout, size, conv, bn in RESNET_UNIT:
-        source = inputs if conv in ("proj", "reduce") else norm["spatial" if conv == "expand" else "reduce"]
+        after = {"proj": None, "reduce": None, "spatial": "reduce", "expand": "spatial"}[conv]
+        source = inputs if after is None else norm[after]
         x = keras.layers.Conv2D(cout, size, padding="same", use_bias=False, name=conv)(source)
         norm[conv] = keras.layers.BatchNormalization(name=bn)(x)
     out = keras.layers.ReLU()(keras.layers.Add()([norm["proj"], norm["expand"]]))
@@ -237,7 +238,8 @@ def bert_expected():
         for part, scope in parts.items():
             for name in ("kernel", "bias"):
                 expected[f"b{i}_{part}/{name}"] = f"{tf1}/{scope}/{name}"
-        for part, scope in (("attn_norm", "attention/output/LayerNorm"), ("ffn_norm", "output/LayerNorm")):
+        norms = (("attn_norm", "attention/output/LayerNorm"), ("ffn_norm", "output/LayerNorm"))
+        for part, scope in norms:
             for name in ("gamma", "beta"):
                 expected[f"b{i}_{part}/{name}"] = f"{tf1}/{scope}/{name}"
     return expected
@@ -297,7 +299,11 @@ def test_compat_v1_layers_into_keras_layers_with_explicit_names(tf, keras, tmp_p
         "dense_1/bias",
     }
     model = keras.Sequential(
-        [keras.Input((5,)), keras.layers.Dense(7, name="hidden"), keras.layers.Dense(3, name="logits")],
+        [
+            keras.Input((5,)),
+            keras.layers.Dense(7, name="hidden"),
+            keras.layers.Dense(3, name="logits"),
+        ],
         name="mlp",
     )
     result = plan(prefix, model)
@@ -391,7 +397,11 @@ def test_tower_scope_is_an_outer_scope(tf, keras, tmp_path):
 
 def test_object_based_checkpoint_into_the_tf1_graph_version(tf, keras, tmp_path):
     model = keras.Sequential(
-        [keras.Input((5,)), keras.layers.Dense(7, name="hidden"), keras.layers.Dense(3, name="out")],
+        [
+            keras.Input((5,)),
+            keras.layers.Dense(7, name="hidden"),
+            keras.layers.Dense(3, name="out"),
+        ],
         name="net",
     )
     rng = np.random.default_rng(1)
@@ -399,7 +409,8 @@ def test_object_based_checkpoint_into_the_tf1_graph_version(tf, keras, tmp_path)
         w.assign(rng.standard_normal(w.shape).astype("float32"))
     optimizer = keras.optimizers.Adam()
     optimizer.build(model.trainable_variables)
-    prefix = tf.train.Checkpoint(model=model, optimizer=optimizer).write(os.fspath(tmp_path / "tf2"))
+    checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer)
+    prefix = checkpoint.write(os.fspath(tmp_path / "tf2"))
 
     def tf1_version():
         x = tf.compat.v1.placeholder(tf.float32, [None, 5])
@@ -426,7 +437,8 @@ def test_object_based_checkpoint_into_the_tf1_graph_version(tf, keras, tmp_path)
     expected = {name: row.key for name, row in rows.items()}
     # The oracle's keys: the object path of each Keras weight holds that weight's value.
     for name, key in expected.items():
-        np.testing.assert_array_equal(saved(prefix, key), keras_values(model)["net/" + name].numpy())
+        weight = keras_values(model)["net/" + name]
+        np.testing.assert_array_equal(saved(prefix, key), weight.numpy())
 
     # Without a session: init_from_checkpoint, then the initializer loads the values.
     result.apply()
@@ -496,13 +508,26 @@ def test_missing_and_corrupt_checkpoints(tf, tmp_path):
     with pytest.raises(CheckpointReadError, match="cannot read the checkpoint 'm'") as info:
         plan(prefix, [v])
     assert os.fspath(tmp_path) not in str(info.value)
+    from scopekit.checkpoint import check_readable, compare
+
+    with pytest.raises(CheckpointReadError, match="damaged or incomplete"):
+        check_readable(prefix)  # what --against can call before the cell runs
+    with capture(eager=True) as cap:
+        pass
+    with pytest.raises(CheckpointReadError):
+        compare(prefix, cap)
 
 
 def test_damaged_data_file_loads_nothing(tf, tmp_path):
     prefix = save_tf1(tf, tmp_path / "m", lambda: tf1_mlp(tf))
     target = [
         tf.Variable(np.zeros(s, np.float32), name=n)
-        for n, s in (("dense/kernel", (5, 7)), ("dense/bias", (7,)), ("dense_1/kernel", (7, 3)), ("dense_1/bias", (3,)))
+        for n, s in (
+            ("dense/kernel", (5, 7)),
+            ("dense/bias", (7,)),
+            ("dense_1/kernel", (7, 3)),
+            ("dense_1/bias", (3,)),
+        )
     ]
     result = plan(prefix, target)
     assert result.ok
@@ -578,7 +603,8 @@ def test_adam_slots_and_global_step_are_never_paired_with_weights(tf, tmp_path):
     b = tf.Variable(np.zeros(3, np.float32), name="b")
     result = plan(prefix, [k, b])
     assert {p.variable: p.key for p in result.pairs} == {"k": "dense/kernel", "b": "dense/bias"}
-    assert {x.key for x in result.optimizer_state} == keys - {"dense/kernel", "dense/bias", "global_step"}
+    weights_and_step = {"dense/kernel", "dense/bias", "global_step"}
+    assert {x.key for x in result.optimizer_state} == keys - weights_and_step
     assert [x.key for x in result.counters] == ["global_step"]
     assert "Listed apart: optimizer state and counters" in result.to_text()
 
@@ -611,7 +637,8 @@ def test_to_code_runs_as_tf1_code_and_loads_the_same_values(tf, tmp_path):
         with tf.compat.v1.Session() as session:
             session.run(tf.compat.v1.global_variables_initializer())
             for name in ("dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"):
-                np.testing.assert_array_equal(session.run(variables["net/" + name]), saved(prefix, name))
+                value = session.run(variables["net/" + name])
+                np.testing.assert_array_equal(value, saved(prefix, name))
     assert result.to_code().count("'m'") == 1  # the default names the file, not a machine path
 
 
@@ -691,7 +718,9 @@ def test_a_key_two_variables_fit_goes_to_neither(tf, tmp_path):
         ({"a/bias": [3]}, {"b/gamma": [3]}, "only_shape"),
     ],
 )
-def test_plan_rules_do_not_fire_where_names_or_shapes_disagree(tf, tmp_path, keys, target, rule_not_used):
+def test_plan_rules_do_not_fire_where_names_or_shapes_disagree(
+    tf, tmp_path, keys, target, rule_not_used
+):
     prefix = raw_checkpoint(tf, tmp_path / "m", keys)
     (row,) = plan(prefix, variables(tf, target)).pairs
     assert row.key is None, row
@@ -728,4 +757,5 @@ def test_plan_rules_fire_on_the_matching_cases(tf, tmp_path):
     ]
     result.apply()
     for variable, row in zip(target, result.pairs, strict=True):  # the keys asserted above
-        np.testing.assert_array_equal(variable.numpy(), saved(prefix, row.key), err_msg=row.variable)
+        expected = saved(prefix, row.key)
+        np.testing.assert_array_equal(variable.numpy(), expected, err_msg=row.variable)

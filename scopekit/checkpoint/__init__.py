@@ -17,6 +17,7 @@ from .reading import (
     VALUE_SUFFIX,
     CheckpointKey,
     CheckpointReadError,
+    check_readable,
     read_checkpoint,
     resolve_checkpoint,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Plan",
     "PlanError",
     "Rule",
+    "check_readable",
     "compare",
     "likely_cause",
     "plan",

@@ -274,7 +274,9 @@ class Plan:
         if graphs:
             (graph,) = graphs.values() if len(graphs) == 1 else (None,)
             if graph is None:
-                raise PlanError("The target's variables live in several graphs; plan one at a time.")
+                raise PlanError(
+                    "The target's variables live in several graphs; plan one at a time."
+                )
             _load_graph(graph, rows, values, session, active._prefix, active._casts > 0)
         else:
             _load_eager(rows, values)
@@ -382,7 +384,9 @@ class Plan:
     def to_text(self) -> str:
         """Bounded text: counts and rules first, then the rows needing a decision, then pairs."""
         out = [
-            views.one_line(f"Plan for checkpoint {self.checkpoint} ({self.format}): {self.summary()}"),
+            views.one_line(
+                f"Plan for checkpoint {self.checkpoint} ({self.format}): {self.summary()}"
+            ),
             "Ready to apply." if self.ok else _not_ready(self),
         ]
         out += views.text_groups("Pairs by rule:", self.rule_groups())

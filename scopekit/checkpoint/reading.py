@@ -51,10 +51,10 @@ class CheckpointKey(NamedTuple):
 
     ``key`` is what ``tf.train.load_checkpoint(...).get_tensor`` takes;
     ``saved_name`` the variable name it was saved from (the key itself in a
-    name-based checkpoint); ``dtype`` the dtype's name (read when a plan is
-    made, "" from ``read_checkpoint(..., dtypes=False)``); ``holds`` is ``"weight"``, ``"optimizer"`` (a slot,
-    Adam's beta powers, a moving-average shadow) or ``"counter"`` (``global_step``,
-    ``save_counter``); ``order`` its place in creation order, None when the
+    name-based checkpoint); ``dtype`` the dtype's name ("" when read with
+    ``read_checkpoint(..., dtypes=False)``, as compare and plan do); ``holds`` is
+    ``"weight"``, ``"optimizer"`` (a slot, Adam's beta powers, a moving-average
+    shadow) or ``"counter"`` (``global_step``, ``save_counter``); ``order`` its place in creation order, None when the
     checkpoint does not record it.
     """
 
@@ -125,6 +125,25 @@ def open_reader(prefix: str):
             "incomplete. Save it again, or copy all of its files (.index and every "
             ".data-*) together."
         ) from None
+
+
+def check_readable(path) -> str:
+    """The checkpoint prefix for ``path``, once TensorFlow has read its index.
+
+    For checking a checkpoint before running anything that needs it: raises
+    FileNotFoundError (nothing there) or CheckpointReadError (damaged), each saying
+    what to do.
+    """
+    prefix = resolve_checkpoint(path)
+    try:
+        open_reader(prefix).get_variable_to_shape_map()
+    except CheckpointReadError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any reader failure means a bad file
+        raise CheckpointReadError(
+            f"TensorFlow cannot list the checkpoint {os.path.basename(prefix)!r}: {error}"
+        ) from None
+    return prefix
 
 
 def read_checkpoint(path, dtypes: bool = True) -> Tuple[str, str, List[CheckpointKey]]:
