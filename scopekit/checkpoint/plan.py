@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
@@ -172,7 +172,6 @@ class Plan:
     _prefix: str = field(default="", repr=False)
     _targets: Dict[str, TargetVariable] = field(default_factory=dict, repr=False)
     _keys: Dict[str, CheckpointKey] = field(default_factory=dict, repr=False)
-    _casts: int = field(default=0, repr=False)  # values apply() converted
 
     # -- what it says -------------------------------------------------------
 
@@ -240,8 +239,9 @@ class Plan:
         for p in self.pairs:
             key = chosen.get(p.variable)
             pairs.append(p if key is None else _pair(self._targets[p.variable], key, "override"))
-        taken = {p.key for p in pairs if p.key}
-        twice = sorted(k for k in taken if sum(p.key == k for p in pairs) > 1)
+        uses = Counter(p.key for p in pairs if p.key)
+        taken = set(uses)
+        twice = sorted(k for k, n in uses.items() if n > 1)
         if twice:
             raise PlanError(
                 f"overrides: the key {twice[0]!r} would load into two variables; each key "
@@ -268,21 +268,22 @@ class Plan:
         variables keep their values). Returns {variable name: key} loaded.
         """
         active = self.with_overrides(overrides) if overrides else self
-        rows = active._loadable(cast, skip_unpaired)
-        values = active._read_values(rows, cast)
+        rows = active._loadable(skip_unpaired)
+        values, casts = active._read_values(rows, cast)
         graphs = {id(t.graph): t.graph for t, _ in rows if t.graph is not None}
         if graphs:
-            (graph,) = graphs.values() if len(graphs) == 1 else (None,)
-            if graph is None:
+            if len(graphs) > 1 or any(t.graph is None for t, _ in rows):
                 raise PlanError(
-                    "The target's variables live in several graphs; plan one at a time."
+                    "Nothing was loaded: the target's variables live in several graphs "
+                    "(or some are eager); plan one graph at a time."
                 )
-            _load_graph(graph, rows, values, session, active._prefix, active._casts > 0)
+            (graph,) = graphs.values()
+            _load_graph(graph, rows, values, session, active._prefix, casts)
         else:
             _load_eager(rows, values)
         return {t.name: k.key for t, k in rows}
 
-    def _loadable(self, cast: bool, skip_unpaired: bool):
+    def _loadable(self, skip_unpaired: bool):
         problems = []
         rows = []
         for p in self.pairs:
@@ -316,12 +317,12 @@ class Plan:
         return rows
 
     def _read_values(self, rows, cast: bool):
-        """Every value, read and checked before anything is assigned."""
+        """(values, how many were cast): every value read and checked before any assignment."""
         import numpy as np
 
         reader = open_reader(self._prefix)
         values, problems = [], []
-        self._casts = 0
+        casts = 0
         for target, key in rows:
             try:
                 value = np.asarray(reader.get_tensor(key.key))
@@ -343,13 +344,13 @@ class Plan:
                         "(pass cast=True to convert)"
                     )
                 value = value.astype(target.dtype)
-                self._casts += 1
+                casts += 1
             values.append(value)
         if problems:
             shown = "\n  ".join(problems[:10])
             more = f"\n  ... {len(problems) - 10} more" if len(problems) > 10 else ""
             raise PlanError(f"Nothing was loaded:\n  {shown}{more}")
-        return values
+        return values, casts
 
     # -- code and views -------------------------------------------------------
 
@@ -513,7 +514,7 @@ def _load_eager(rows, values) -> None:
         ) from None
 
 
-def _load_graph(graph, rows, values, session, prefix, casts: bool) -> None:
+def _load_graph(graph, rows, values, session, prefix, casts: int) -> None:
     import tensorflow as tf
 
     if session is None:
