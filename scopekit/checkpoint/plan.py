@@ -170,8 +170,9 @@ class Plan:
     counters: List[CheckpointKey] = field(default_factory=list)
     skipped: List[str] = field(default_factory=list)
     _prefix: str = field(default="", repr=False)
-    _targets: Dict[str, TargetVariable] = field(default_factory=dict, repr=False)
-    _keys: Dict[str, CheckpointKey] = field(default_factory=dict, repr=False)
+    # Private: {name: TargetVariable} to load into, {key: CheckpointKey} to read.
+    _targets: dict = field(default_factory=dict, repr=False)
+    _keys: dict = field(default_factory=dict, repr=False)
 
     # -- what it says -------------------------------------------------------
 
