@@ -2,7 +2,7 @@
 
 * :func:`compare` (``compare.py``): a checkpoint's keys against the variables a
   captured cell makes, with the likely cause of every mismatch (``rules.py``).
-* :func:`plan` (``plan.py``): one checkpoint key per target variable, each pair
+* :func:`plan` (``plan.py``, rules in ``pairing.py``): one key per target variable, each pair
   with the rule that chose it and a confidence; ``Plan.apply()`` loads the
   values, ``Plan.to_code()`` prints the mapping for code without scopekit.
 * ``reading.py`` reads checkpoints of both formats; ``views.py`` draws the
