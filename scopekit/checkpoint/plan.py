@@ -119,7 +119,9 @@ class Plan:
         pairs = []
         for p in self.pairs:
             key = chosen.get(p.variable)
-            pairs.append(p if key is None else make_pair(self._targets[p.variable], key, "override"))
+            if key is not None:
+                p = make_pair(self._targets[p.variable], key, "override")
+            pairs.append(p)
         uses = Counter(p.key for p in pairs if p.key)
         taken = set(uses)
         twice = sorted(k for k, n in uses.items() if n > 1)

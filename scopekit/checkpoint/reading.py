@@ -54,8 +54,8 @@ class CheckpointKey(NamedTuple):
     name-based checkpoint); ``dtype`` the dtype's name ("" when read with
     ``read_checkpoint(..., dtypes=False)``, as compare and plan do); ``holds`` is
     ``"weight"``, ``"optimizer"`` (a slot, Adam's beta powers, a moving-average
-    shadow) or ``"counter"`` (``global_step``, ``save_counter``); ``order`` its place in creation order, None when the
-    checkpoint does not record it.
+    shadow) or ``"counter"`` (``global_step``, ``save_counter``); ``order`` its
+    place in creation order, None when the checkpoint does not record it.
     """
 
     key: str
