@@ -316,6 +316,10 @@ class Plan:
                 ("checkpoint key", "holds"), self.optimizer_state + self.counters,
                 lambda k: (_key_label(k), k.holds), ".optimizer_state, .counters",
             ),
+            views.html_section(
+                "Target variables left out (optimizer state or counters)",
+                ("variable",), self.skipped, lambda name: (name,), ".skipped",
+            ),
             "</div>",
         ]
         return "".join(parts)
