@@ -69,6 +69,15 @@ class ScopesMagics(Magics):
         ),
     )
     @argument(
+        "--plan",
+        action="store_true",
+        help=(
+            "With --against: also show the plan that loads the checkpoint into the "
+            "cell's variables (scopekit.checkpoint.plan): one key per variable, the rule "
+            "that chose it and how sure it is."
+        ),
+    )
+    @argument(
         "--device",
         choices=("auto", "cpu", "gpu"),
         default=None,
@@ -94,7 +103,7 @@ class ScopesMagics(Magics):
 
         Usage::
 
-            %%scopes [-o NAME] [--graph fresh|default] [--text] [--eager] [--against CKPT]
+            %%scopes [-o NAME] [--graph fresh|default] [--text] [--eager] [--against CKPT [--plan]]
                      [--device auto|cpu|gpu] [--run FETCHES]
             with tf.compat.v1.name_scope('foo'):
                 with tf.compat.v1.variable_scope('bar'):
@@ -128,6 +137,7 @@ class ScopesMagics(Magics):
         ``tf.train.Checkpoint.write`` returned, or the directory holding one
         checkpoint; ``{var}`` in the line is replaced by a Python variable's value.
         ``scopekit.checkpoint.compare(CKPT, cap)`` gives the same as an object.
+        ``--plan`` adds the mapping that loads it: ``scopekit.checkpoint.plan(CKPT, cap)``.
 
         ``--device`` places the cell's ops on a device and ``--run`` runs what you
         name after the cell: you see the values, the device every op ran on, and
@@ -164,6 +174,8 @@ class ScopesMagics(Magics):
             raise UsageError(
                 "--run runs a graph in a Session; an --eager cell has its values already."
             )
+        if args.plan and not args.against:
+            raise UsageError("--plan needs the checkpoint: add --against CKPT.")
         if args.against:
             _check_checkpoint(tf, args.against)
         self._refuse_top_level_await(cell)
@@ -194,6 +206,8 @@ class ScopesMagics(Magics):
                 {"text/plain": comparison.to_text()} if args.text else comparison,
                 raw=args.text,
             )
+        if args.plan:
+            self._show_plan(args.against, cap, args.text)
         if outer is not None:
             outer.result = body.result  # the value the body's last line displayed
 
@@ -266,6 +280,15 @@ class ScopesMagics(Magics):
         outer.error_before_exec = body.error_before_exec
         outer.error_in_exec = body.error_in_exec
 
+    def _show_plan(self, ckpt, cap, text_only: bool) -> None:
+        from .checkpoint import PlanError, plan
+
+        try:
+            loading = plan(ckpt, cap)
+        except PlanError as error:
+            raise UsageError(f"--plan: {error}") from None
+        display({"text/plain": loading.to_text()} if text_only else loading, raw=text_only)
+
     def _show(self, cap, text_only: bool) -> None:
         if text_only:
             display({"text/plain": cap.to_text()}, raw=True)
@@ -275,10 +298,10 @@ class ScopesMagics(Magics):
 
 def _check_checkpoint(tf, path) -> None:
     """Read the checkpoint before the cell runs: a missing or corrupt one is a UsageError."""
-    from .checkpoint import read_checkpoint
+    from .checkpoint import check_readable
 
     try:
-        read_checkpoint(path)
+        check_readable(path)
     except FileNotFoundError as error:
         raise UsageError(f"--against: {error}") from None
     except (tf.errors.OpError, ValueError) as error:

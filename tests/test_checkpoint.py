@@ -338,3 +338,134 @@ def test_magic_against_a_missing_checkpoint_runs_nothing(shell, shown, tmp_path)
     assert "--against: No checkpoint at 'absent'" in str(result.error_in_exec)
     assert "ran_anyway" not in shell.user_ns
     assert not shown
+
+
+# ---------------------------------------------------------------------------
+# Pairing rules: each key at most once, each rule with a case where it must not fire
+# (issue 20). Records are hand-made: the rules read names and scopes only.
+
+
+def record(name, name_scope="", variable_scope=None, creator="get_variable", kind="", requested=""):
+    from scopekit.records import VariableRecord
+
+    if variable_scope is None:
+        variable_scope = name.rpartition("/")[0]
+    return VariableRecord(
+        name, requested or name.rpartition("/")[2], creator, False, name_scope, variable_scope,
+        "variable_scope", (2,), "float32", 0, kind,
+    )
+
+
+def test_one_unexpected_key_is_paired_with_one_missing_variable_at_most(tf, tmp_path):
+    def saved():
+        tf.compat.v1.Variable(tf.zeros([2]), name="block/w")
+
+    prefix = save_tf1(tf, tmp_path / "m", saved)
+    with capture() as cap:
+        for _ in range(3):  # block, block_1, block_2: the first matches
+            with tf.compat.v1.name_scope("block"):
+                tf.compat.v1.Variable(tf.zeros([2]), name="w")
+    result = compare(prefix, cap)
+    assert [e.name for e in result.matched] == ["block/w"]
+    assert [e.name for e in result.missing] == ["block_1/w", "block_2/w"]
+    assert all(e.counterpart == "" for e in result.missing)  # block/w is taken
+
+    prefix = save_tf1(tf, tmp_path / "n", lambda: tf.compat.v1.Variable(tf.zeros([2]), name="v"))
+    with capture() as cap:
+        tf.compat.v1.Variable(tf.zeros([2]), name="v_1")
+        tf.compat.v1.Variable(tf.zeros([2]), name="v_2")
+    result = compare(prefix, cap)
+    assert [e.counterpart for e in result.missing] == ["v", ""]
+    (unexpected,) = result.unexpected
+    assert unexpected.counterpart == "v_1"
+
+
+@pytest.mark.parametrize(
+    "var, saved, rule",
+    [
+        # ignored_name_scope: not when there is no name scope, nor for another scope's name
+        (record("w", name_scope="", variable_scope=""), "layer/w", "outer_scope"),
+        (record("w", name_scope="layer", variable_scope=""), "other/w", "outer_scope"),
+        # keras_auto_name: never for the variable's own name (kernel_1 vs kernel), never
+        # for a layer of graph code, never for names that are not one _N apart
+        (record("net/dense/kernel_1", kind="keras"), "net/dense/kernel", "suffix"),
+        (record("net/dense_1/kernel"), "net/dense/kernel", "suffix"),
+        (record("net/dense_1/kernel", kind="keras"), "net/conv/kernel", ""),
+        (record("net/dense_1/kernel", kind="keras"), "other/dense/kernel", ""),
+        # suffix: digits without an underscore, or a different stem, are other names
+        (record("conv2/w"), "conv1/w", ""),
+        (record("w_a"), "w", ""),
+        (record("enc_1/w"), "dec/w", ""),
+        # outer_scope: only at a "/" boundary
+        (record("model/w"), "odel/w", ""),
+        (record("a/b"), "xa/b", ""),
+    ],
+)
+def test_each_rule_fires_only_where_it_explains(var, saved, rule):
+    from scopekit.checkpoint import likely_cause
+
+    assert likely_cause(var, saved)[0] == rule
+
+
+def reference_pairing(missing_vars, leftovers):
+    """The oracle: every missing name tried against every key in key order (quadratic)."""
+    from scopekit.checkpoint import likely_cause
+
+    paired, out = set(), []
+    for var in missing_vars:
+        chosen = ("", "")
+        for key in leftovers:
+            if key.key not in paired:
+                rule, cause = likely_cause(var, key.saved_name)
+                if rule:
+                    paired.add(key.key)
+                    chosen = (key.saved_name, rule)
+                    break
+        out.append((var.name, *chosen))
+    return out
+
+
+def test_indexed_pairing_gives_the_quadratic_pairings_answers():
+    """compare's indexes find exactly the pairs the rule-by-rule scan finds."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from scopekit.checkpoint.compare import Comparison, _explain_mismatches
+    from scopekit.checkpoint.reading import CheckpointKey
+
+    part = st.sampled_from(["a", "a_1", "a_2", "b", "b_1", "dense", "dense_3", "w", "kernel"])
+    names = st.lists(part, min_size=1, max_size=4).map("/".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(names, max_size=8, unique=True), st.lists(names, max_size=10, unique=True),
+           st.booleans())
+    def check(var_names, key_names, keras):
+        variables = [record(n, name_scope=n.rpartition("/")[0][:1], kind="keras" if keras else "")
+                     for n in var_names]
+        keys = sorted(CheckpointKey(k, k, (2,)) for k in key_names)
+        made = Comparison("x", "name-based")
+        _explain_mismatches(made, variables, keys, ())
+        assert [(e.name, e.counterpart, e.rule) for e in made.missing] == reference_pairing(
+            variables, keys
+        )
+        taken = [e.counterpart for e in made.missing if e.counterpart]
+        assert len(taken) == len(set(taken))
+
+    check()
+
+
+def test_comparison_views_escape_and_bound_what_users_control():
+    from scopekit.checkpoint import Comparison, Entry
+
+    hostile = "k<img src=x onerror=alert(1)>\u202e\nz"
+    entries = [Entry(name=f"{hostile}{i}", shape=(2,), rule="suffix", cause=f"cause {hostile}")
+               for i in range(200)]
+    made = Comparison(checkpoint=hostile, format="name-based", missing=entries,
+                      unexpected=[Entry(key=hostile, saved_name=hostile, cause=hostile)])
+    html, text = made.to_html(), made.to_text()
+    assert "<img" not in html and html.count("&lt;img") >= 3  # name, key and cause columns
+    assert "\u202e" not in text and not any(line.startswith("z") for line in text.splitlines())
+    assert "Likely causes, by how many variables they explain:" in text
+    assert "200  a _N suffix" in text
+    assert "... 175 more (all of them are in .missing)" in text
+    assert len(text) < 15_000 and len(html) < 25_000

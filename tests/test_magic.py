@@ -5,6 +5,7 @@ import subprocess
 import sys
 import textwrap
 
+import scopekit
 from scopekit import Capture
 from scopekit.hooks import hooks_installed
 from tests.conftest import run
@@ -388,3 +389,34 @@ def test_unload_and_reload_ext(shell, shown):
 def test_help_usage_line_names_the_cell_magic(shell):
     doc = shell.find_cell_magic("scopes").__doc__
     assert doc.splitlines()[2].startswith("  %%scopes [-o NAME]")
+
+
+def test_plan_shows_which_key_each_variable_of_the_cell_takes(shell, shown, tf, tmp_path):
+    # The checkpoint holds "v"; the cell makes it under an extra outer scope, so only a
+    # rule (not the exact name) pairs them, and the plan under the cell says so.
+    prefix = write_checkpoint(tf, tmp_path / "ckpt")
+    shell.user_ns["where"] = prefix
+    cell = (
+        "%%scopes --text --against {where} --plan\n"
+        "with tf.compat.v1.variable_scope('tower_0'):\n"
+        "    v = tf.compat.v1.get_variable('v', shape=(2,))\n"
+    )
+    assert run(shell, cell).success
+    out = "\n".join(output["data"]["text/plain"] for output in shown)
+    plan_text = out[out.index("Checkpoint ckpt (name-based)") :]
+    assert "tower_0/v" in plan_text and "0 missing" not in plan_text
+    from scopekit.checkpoint import plan
+
+    with scopekit.capture() as cap:
+        with tf.compat.v1.variable_scope("tower_0"):
+            tf.compat.v1.get_variable("v", shape=(2,))
+    expected = plan(prefix, cap)
+    assert [(p.variable, p.key) for p in expected.pairs] == [("tower_0/v", "v")]
+    assert expected.to_text() in out
+
+
+def test_plan_without_a_checkpoint_is_a_usage_error(shell, shown, capsys):
+    result = run(shell, "%%scopes --plan\nran = True\n")
+    assert type(result.error_in_exec).__name__ == "UsageError"
+    assert "--plan needs the checkpoint: add --against CKPT." in capsys.readouterr().err
+    assert shown == []

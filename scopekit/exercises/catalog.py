@@ -18,7 +18,7 @@ from ..hooks import import_tensorflow
 from ..render.words import PREFIX_WORDS
 from ..session_run import RunError, run, session_config
 from .checking import Exercise, register
-from .checkpoints import (
+from .saving import (
     OLD_VALUES,
     checkpoint_keys,
     quiet_checkpoint_logs,

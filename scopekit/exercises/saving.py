@@ -1,4 +1,4 @@
-"""Real TF1 checkpoints for the exercises: the "old model" one, and reading keys back.
+"""Saving real TF1 checkpoints for the exercise checks, and reading their keys back.
 
 Everything is written with ``tf.compat.v1.train.Saver`` into a directory the
 caller gives (a temporary one in notebooks and tests), so no path is printed.
