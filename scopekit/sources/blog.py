@@ -70,6 +70,18 @@ FAILING_CALL = 'tf.compat.v1.get_variable("var_1", shape=[1])'
 # The blog's own words for "the code above raises an error".
 SAYS_IT_FAILS = "则上述代码会报错"
 
+SHARING_WITH_REUSE = Example(
+    id="blog-sharing-with-reuse",
+    title="reuse=True returns the variable made before",
+    code=SHARING,
+    claims=(
+        Claim("var_1.name", "cltdevelop/var_1:0", "print"),
+        Claim("var_2.name", "cltdevelop/var_1:0", "print"),
+    ),
+    ported=(INDENTATION, VARIABLE_SCOPE, GET_VARIABLE),
+    sources=(BLOG,),
+)
+
 EXAMPLES = (
     Example(
         id="blog-variable-suffixes",
@@ -108,17 +120,7 @@ EXAMPLES = (
         ),
         sources=(BLOG,),
     ),
-    Example(
-        id="blog-sharing-with-reuse",
-        title="reuse=True returns the variable made before",
-        code=SHARING,
-        claims=(
-            Claim("var_1.name", "cltdevelop/var_1:0", "print"),
-            Claim("var_2.name", "cltdevelop/var_1:0", "print"),
-        ),
-        ported=(INDENTATION, VARIABLE_SCOPE, GET_VARIABLE),
-        sources=(BLOG,),
-    ),
+    SHARING_WITH_REUSE,
     Example(
         id="blog-reuse-before-create",
         title="reuse=True for a variable nobody made",
@@ -130,10 +132,12 @@ EXAMPLES = (
                 "ValueErrorL Variable cltdevelop/v1 doesnot exist, "
                 "or was not created with tf.get_variable()",
                 "error",
-                "Right error, garbled message: 'ValueErrorL' and 'doesnot' are typos, the "
-                "variable is cltdevelop/var_1 (not v1), and TensorFlow now adds a hint about "
-                "reuse=tf.AUTO_REUSE.",
+                "Right error, garbled message: 'ValueErrorL' and 'doesnot' are typos, and the "
+                "variable is cltdevelop/var_1 (not v1). The blog also cut the message short: "
+                "TensorFlow 1 already went on with 'Did you mean to set reuse=tf.AUTO_REUSE in "
+                "VarScope?', as TensorFlow here does.",
                 "garbled",
+                finding="the error message is mistyped and cut short",
             ),
         ),
         ported=(INDENTATION, VARIABLE_SCOPE, GET_VARIABLE),
@@ -151,6 +155,7 @@ EXAMPLES = (
                 "The blog's note puts True and tf.AUTO_REUSE together, but AUTO_REUSE "
                 "creates the variable when it does not exist yet; only reuse=True fails.",
                 "wrong",
+                finding="AUTO_REUSE does not fail for a missing variable: it creates it",
             ),
         ),
         ported=(
@@ -180,7 +185,11 @@ EXAMPLES = (
         ),
         ported=(INDENTATION, VARIABLE_SCOPE, GET_VARIABLE),
         sources=(BLOG,),
-        after="blog-sharing-with-reuse",
+        after=SHARING_WITH_REUSE,
+        shown_only=(
+            "the blog's claim is about a variable 'that was not created before'; run after "
+            "the sharing snippet, it was"
+        ),
         note=(
             "The blog runs this snippet in its own program. A reader who runs the two "
             "snippets in one graph sees no error at all."

@@ -12,6 +12,7 @@ from .so_thread import GET_VARIABLE, VARIABLE_SCOPE
 
 HOWTO = "004_2ccd8ddd6ba974c2.txt"
 
+CAPS = "printed names capitalised (Scope1/v1:0 for scope1/v1:0)"
 LINE_BREAKS = "line breaks and indentation restored: the article runs each program into one line"
 SHAPE = "shape [3jue 3] -> [3, 3]: the article garbled the comma"
 CAPITALISED = (
@@ -87,20 +88,22 @@ import inspect
 print(inspect.signature(tf.compat.v1.variable_scope))
 """
 
-EXAMPLES = (
-    Example(
-        id="howto-reuse-true",
-        title="two scopes, then reuse=True",
-        code=REUSE_TRUE,
-        claims=(
-            Claim("v1.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled"),
-            Claim("v1.name", "Scope2/v1:0", "print", CAPITALISED.format("scope2"), "garbled"),
-            Claim("v1_share.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled"),
-        ),
-        ported=(LINE_BREAKS, SHAPE, VARIABLE_SCOPE, GET_VARIABLE),
-        sources=(HOWTO,),
-        note="Apart from the capital letters, the sharing works as the article says.",
+REUSE_TRUE_EXAMPLE = Example(
+    id="howto-reuse-true",
+    title="two scopes, then reuse=True",
+    code=REUSE_TRUE,
+    claims=(
+        Claim("v1.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled", finding=CAPS),
+        Claim("v1.name", "Scope2/v1:0", "print", CAPITALISED.format("scope2"), "garbled", finding=CAPS),
+        Claim("v1_share.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled", finding=CAPS),
     ),
+    ported=(LINE_BREAKS, SHAPE, VARIABLE_SCOPE, GET_VARIABLE),
+    sources=(HOWTO,),
+    note="Apart from the capital letters, the sharing works as the article says.",
+)
+
+EXAMPLES = (
+    REUSE_TRUE_EXAMPLE,
     Example(
         id="howto-scope2-again",
         title="the same name in scope2 again, without reuse",
@@ -116,7 +119,7 @@ EXAMPLES = (
         ),
         ported=(LINE_BREAKS, SHAPE, VARIABLE_SCOPE, GET_VARIABLE),
         sources=(HOWTO,),
-        after="howto-reuse-true",
+        after=REUSE_TRUE_EXAMPLE,
         note="The article adds this block at the end of the previous program.",
     ),
     Example(
@@ -124,8 +127,8 @@ EXAMPLES = (
         title="AUTO_REUSE: create on the first call, reuse after",
         code=AUTO_REUSE,
         claims=(
-            Claim("v1.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled"),
-            Claim("v2.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled"),
+            Claim("v1.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled", finding=CAPS),
+            Claim("v2.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled", finding=CAPS),
         ),
         ported=(
             LINE_BREAKS,
