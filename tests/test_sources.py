@@ -491,19 +491,32 @@ def test_claimed_values_are_quoted_from_every_credited_source():
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
+def _notebook_code(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
 @pytest.mark.parametrize("source", sources.all_sources(), ids=lambda s: s.short)
-def test_each_source_has_a_notebook_showing_every_one_of_its_examples(source):
+def test_each_source_has_a_notebook_covering_every_one_of_its_examples(source):
     mine = []
     for path in sorted(NOTEBOOKS.glob("0[1-5]-*.ipynb")):
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        code = _notebook_code(path)
         if f'sources.source("{source.file}")' in code:
             mine.append((path.name, code))
     assert len(mine) == 1, f"{source.file} needs exactly one notebook, found {len(mine)}"
     name, code = mine[0]
-    shown = re.findall(r'sources\.show\("([^"]+)"\)', code)
-    assert sorted(shown) == sorted(e.id for e in sources.examples_of(source.file)), name
-    assert f'sources.summary("{source.file}")' in code
+    shown = set(re.findall(r'sources\.show\("([^"]+)"\)', code))
+    tabled = set(re.findall(r'^    "([a-z0-9-]+)",$', code, re.MULTILINE))
+    rules = {e.id for e in sources.rules_of(source.file)} if f'sources.rules("{source.file}")' in code else set()
+    expected = {e.id for e in sources.examples_of(source.file)}
+    assert shown | tabled | rules == expected, name
+
+
+def test_an_example_shared_by_several_sources_is_shown_in_full_once():
+    shown = []
+    for path in sorted(NOTEBOOKS.glob("0[1-5]-*.ipynb")):
+        shown += re.findall(r'sources\.show\("([^"]+)"\)', _notebook_code(path))
+    assert len(shown) == len(set(shown))
 
 
 # --- the rules stated in words, against plain TensorFlow --------------------------------

@@ -83,11 +83,14 @@ def unchecked(name: str) -> list[Unchecked]:
     return unchecked_of(name)
 
 
-def summary(name: str | None = None):
-    """Run every example (or those of one source or example) and tabulate every claim."""
+def summary(name: str | None = None, *more: str):
+    """Run every example (or those of the sources or examples named) and tabulate every claim."""
     from .sidebyside import ClaimsTable
 
-    chosen = examples() if name is None else find(name)[1]
+    if name is None:
+        chosen = examples()
+    else:
+        chosen = [e for each in (name, *more) for e in find(each)[1]]
     return ClaimsTable([run(e) for e in chosen])
 
 

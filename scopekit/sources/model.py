@@ -68,6 +68,9 @@ class Source:
     def __str__(self) -> str:
         return self.credit
 
+    def _repr_markdown_(self) -> str:
+        return self.credit
+
 
 @dataclass(frozen=True)
 class Claim:

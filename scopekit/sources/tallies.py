@@ -70,6 +70,15 @@ class Tally:
         return self.claims - self.holds
 
     @property
+    def line(self) -> str:
+        """The counts in one line."""
+        return (
+            f"{_count(self.claims, 'claim')}: {self.holds} hold, {self.fail} do not "
+            f"({_count(len(self.findings), 'finding')}); {self.unchecked} more "
+            f"sentence{'' if self.unchecked == 1 else 's'} not checkable"
+        )
+
+    @property
     def statements(self) -> int:
         """Every sentence listed for the source: its claims and its unchecked sentences."""
         return self.claims + self.unchecked + self.checked_by_example
@@ -106,6 +115,22 @@ def tally(results: Sequence[Result], unchecked: Sequence[Unchecked] = ()) -> Tal
         unchecked=sum(1 for u in unchecked if not u.checked_by),
         checked_by_example=sum(1 for u in unchecked if u.checked_by),
     )
+
+
+class Sentences:
+    """Generated sentences in Markdown: Jupyter renders them, ``str()`` and print give the text."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
 
 
 class Verdicts:
@@ -155,7 +180,7 @@ class Verdicts:
         """Every other finding: garbled, wrong, half true, fresh graph only."""
         return [f for f in self.tally.findings if f.kind != "outdated"]
 
-    def opening(self, most: int = 3) -> str:
+    def opening(self, most: int = 3) -> Sentences:
         """Up to ``most`` things the source gets right, wrong, and obsolete, as bullets."""
         t = self.tally
         lines = [f"**Right** ({t.holds} of {t.claims} claims hold):"]
@@ -170,9 +195,9 @@ class Verdicts:
         if self.obsolete():
             lines.append("\n**Obsolete in TensorFlow 2**:")
             lines += [f"- {f.line}" for f in self.obsolete()[:most]]
-        return "\n".join(line for line in lines if line != "")
+        return Sentences("\n".join(line for line in lines if line != ""))
 
-    def summary(self) -> str:
+    def summary(self) -> Sentences:
         """The concluding sentences: counts, every finding, what was not checked."""
         t = self.tally
         kinds = {}
@@ -198,10 +223,10 @@ class Verdicts:
             )
         if t.not_reached:
             lines.append(f"- {_count(t.not_reached, 'claim')} not reached: the code stopped first.")
-        return "\n".join(lines)
+        return Sentences("\n".join(lines))
 
     def __str__(self) -> str:
-        return self.opening() + "\n\n" + self.summary()
+        return f"{self.opening()}\n\n{self.summary()}"
 
     def __repr__(self) -> str:
         return str(self)
