@@ -16,8 +16,7 @@ import pytest
 import scopekit
 from scopekit import sources
 from scopekit.sources import Claim, Example
-from scopekit.sources.sidebyside import ClaimsTable
-from scopekit.sources.sidebyside import result_text
+from scopekit.sources.sidebyside import ClaimsTable, result_text
 from scopekit.sources.tallies import advice_notes, tally
 
 HOLDS, FAILS = True, False
@@ -26,192 +25,733 @@ HOLDS, FAILS = True, False
 # in each example's claim order.
 EXPECTED = [
     # so-foo-bar
-    ('so-foo-bar', 'x.name', 'bar/x:0', HOLDS),
-    ('so-foo-bar', 'x2.name', 'foo/bar/x2:0', HOLDS),
+    ("so-foo-bar", "x.name", "bar/x:0", HOLDS),
+    ("so-foo-bar", "x2.name", "foo/bar/x2:0", HOLDS),
     # so-ns-vs
-    ('so-ns-vs', 'v1.name', "'vs/v1:0'", HOLDS),
-    ('so-ns-vs', 'v2.name', "'ns/vs/v2:0'", HOLDS),
-    ('so-ns-vs', 'v3.name', "'ns/vs/add:0'", HOLDS),
+    ("so-ns-vs", "v1.name", "'vs/v1:0'", HOLDS),
+    ("so-ns-vs", "v2.name", "'ns/vs/v2:0'", HOLDS),
+    ("so-ns-vs", "v3.name", "'ns/vs/add:0'", HOLDS),
     # so-implicit-name-scope
-    ('so-implicit-name-scope', 'x.op.name', '"foo/add"', HOLDS),
+    ("so-implicit-name-scope", "x.op.name", '"foo/add"', HOLDS),
     # so-name-scope-in-variable-scope
-    ('so-name-scope-in-variable-scope', 'v.name', '"foo/v:0"', HOLDS),
-    ('so-name-scope-in-variable-scope', 'x.op.name', '"foo/bar/add"', HOLDS),
+    ("so-name-scope-in-variable-scope", "v.name", '"foo/v:0"', HOLDS),
+    ("so-name-scope-in-variable-scope", "x.op.name", '"foo/bar/add"', HOLDS),
     # so-op-scope
-    ('so-op-scope', 'v.name', '"v:0"', HOLDS),
-    ('so-op-scope', 'v2.name', '"mysum/v2:0"', HOLDS),
-    ('so-op-scope', 'v.name', '"mysum2/v:0"', HOLDS),
-    ('so-op-scope', 'v2.name', '"mysum2/v2:0"', HOLDS),
-    ('so-op-scope', 'op.name', "'mysum/Add:0'", HOLDS),
-    ('so-op-scope', 'op2.name', "'mysum2/Add:0'", HOLDS),
+    ("so-op-scope", "v.name", '"v:0"', HOLDS),
+    ("so-op-scope", "v2.name", '"mysum/v2:0"', HOLDS),
+    ("so-op-scope", "v.name", '"mysum2/v:0"', HOLDS),
+    ("so-op-scope", "v2.name", '"mysum2/v2:0"', HOLDS),
+    ("so-op-scope", "op.name", "'mysum/Add:0'", HOLDS),
+    ("so-op-scope", "op2.name", "'mysum2/Add:0'", HOLDS),
     # so-two-graphs
-    ('so-two-graphs', 'v.name', '"v:0"', HOLDS),
-    ('so-two-graphs', 'op.name', '"name_scope/Add:0"', HOLDS),
-    ('so-two-graphs', 'v2.name', '"name_scope/v2:0"', HOLDS),
-    ('so-two-graphs', 'v.name', '"name_scope/v:0"', HOLDS),
-    ('so-two-graphs', 'op.name', '"name_scope/Add:0"', HOLDS),
-    ('so-two-graphs', 'v2.name', '"name_scope/v2:0"', HOLDS),
+    ("so-two-graphs", "v.name", '"v:0"', HOLDS),
+    ("so-two-graphs", "op.name", '"name_scope/Add:0"', HOLDS),
+    ("so-two-graphs", "v2.name", '"name_scope/v2:0"', HOLDS),
+    ("so-two-graphs", "v.name", '"name_scope/v:0"', HOLDS),
+    ("so-two-graphs", "op.name", '"name_scope/Add:0"', HOLDS),
+    ("so-two-graphs", "v2.name", '"name_scope/v2:0"', HOLDS),
     # so-get-variable-ignores-name-scope
-    ('so-get-variable-ignores-name-scope', 'v1.name', 'var1:0', HOLDS),
-    ('so-get-variable-ignores-name-scope', 'v2.name', 'my_scope/var2:0', HOLDS),
-    ('so-get-variable-ignores-name-scope', 'a.name', 'my_scope/Add:0', HOLDS),
+    ("so-get-variable-ignores-name-scope", "v1.name", "var1:0", HOLDS),
+    ("so-get-variable-ignores-name-scope", "v2.name", "my_scope/var2:0", HOLDS),
+    ("so-get-variable-ignores-name-scope", "a.name", "my_scope/Add:0", HOLDS),
     # so-variable-scope-prefixes-all
-    ('so-variable-scope-prefixes-all', 'v1.name', 'my_scope/var1:0', HOLDS),
-    ('so-variable-scope-prefixes-all', 'v2.name', 'my_scope/var2:0', HOLDS),
-    ('so-variable-scope-prefixes-all', 'a.name', 'my_scope/Add:0', HOLDS),
+    ("so-variable-scope-prefixes-all", "v1.name", "my_scope/var1:0", HOLDS),
+    ("so-variable-scope-prefixes-all", "v2.name", "my_scope/var2:0", HOLDS),
+    ("so-variable-scope-prefixes-all", "a.name", "my_scope/Add:0", HOLDS),
     # so-my-scope-in-one-program
-    ('so-my-scope-in-one-program', 'v1.name', 'my_scope/var1:0', HOLDS),
-    ('so-my-scope-in-one-program', 'v2.name', 'my_scope/var2:0', FAILS),
-    ('so-my-scope-in-one-program', 'a.name', 'my_scope/Add:0', FAILS),
+    ("so-my-scope-in-one-program", "v1.name", "my_scope/var1:0", HOLDS),
+    ("so-my-scope-in-one-program", "v2.name", "my_scope/var2:0", FAILS),
+    ("so-my-scope-in-one-program", "a.name", "my_scope/Add:0", FAILS),
     # so-sharing-across-name-scopes
-    ('so-sharing-across-name-scopes', 'v1 == v', 'True', HOLDS),
-    ('so-sharing-across-name-scopes', 'v.name', 'var_scope/var:0', HOLDS),
-    ('so-sharing-across-name-scopes', 'v1.name', 'var_scope/var:0', HOLDS),
+    ("so-sharing-across-name-scopes", "v1 == v", "True", HOLDS),
+    ("so-sharing-across-name-scopes", "v.name", "var_scope/var:0", HOLDS),
+    ("so-sharing-across-name-scopes", "v1.name", "var_scope/var:0", HOLDS),
     # so-scoping-function
-    ('so-scoping-function', '"\\n  ".join([scope1, a.name, b.name, c.name, d.name]), "\\n"', 'scope_vars\n  scope_vars/a:0\n  scope_vars/b:0\n  scope_vars/c:0\n  scope_vars/res/res:0', HOLDS),
-    ('so-scoping-function', '"\\n  ".join([scope1, a.name, b.name, c.name, d.name]), "\\n"', 'scope_name\n  scope_name/a:0\n  b:0\n  scope_name/c:0\n  scope_name/res/res:0 ', HOLDS),
+    (
+        "so-scoping-function",
+        '"\\n  ".join([scope1, a.name, b.name, c.name, d.name]), "\\n"',
+        "scope_vars\n  scope_vars/a:0\n  scope_vars/b:0\n  scope_vars/c:0\n  scope_vars/res/res:0",
+        HOLDS,
+    ),
+    (
+        "so-scoping-function",
+        '"\\n  ".join([scope1, a.name, b.name, c.name, d.name]), "\\n"',
+        "scope_name\n  scope_name/a:0\n  b:0\n  scope_name/c:0\n  scope_name/res/res:0 ",
+        HOLDS,
+    ),
     # so-captured-scope
-    ('so-captured-scope', 'x.op.name', '문자열 대신 캡처 된 객체를 사용하여 변수 범위를 열 때 ops의 현재 이름 범위를 변경하지 않습니다.', FAILS),
+    (
+        "so-captured-scope",
+        "x.op.name",
+        (
+            "문자열 대신 캡처 된 객체를 사용하여 변수 범위를 열 때 ops의 현재 이름 범위를 변경하지 "
+            "않습니다."
+        ),
+        FAILS,
+    ),
     # so-captured-scope-zh
-    ('so-captured-scope-zh', 'x.op.name', '当使用捕获的对象而不是字符串打开变量作用域时,我们不改变操作的当前名称作用域。', FAILS),
+    (
+        "so-captured-scope-zh",
+        "x.op.name",
+        "当使用捕获的对象而不是字符串打开变量作用域时,我们不改变操作的当前名称作用域。",
+        FAILS,
+    ),
     # so-question-api
-    ('so-question-api', 'tf.compat.v1.variable_op_scope', '(values, name, default_name, initializer=None)', FAILS),
-    ('so-question-api', 'tf.compat.v1.op_scope', '(values, name, default_name=None)', HOLDS),
-    ('so-question-api', 'tf.compat.v1.name_scope', '(name)', FAILS),
-    ('so-question-api', 'tf.compat.v1.variable_scope', '(name_or_scope, reuse=None, initializer=None)', FAILS),
+    (
+        "so-question-api",
+        "tf.compat.v1.variable_op_scope",
+        "(values, name, default_name, initializer=None)",
+        FAILS,
+    ),
+    ("so-question-api", "tf.compat.v1.op_scope", "(values, name, default_name=None)", HOLDS),
+    ("so-question-api", "tf.compat.v1.name_scope", "(name)", FAILS),
+    (
+        "so-question-api",
+        "tf.compat.v1.variable_scope",
+        "(name_or_scope, reuse=None, initializer=None)",
+        FAILS,
+    ),
     # so-question-api-zh
-    ('so-question-api-zh', 'tf.compat.v1.variable_op_scope', '(values, name, default_name, initializer=None)', FAILS),
-    ('so-question-api-zh', 'tf.compat.v1.op_scope', '(values, name, default_name=None)', HOLDS),
-    ('so-question-api-zh', 'tf.compat.v1.name_scope', '(名字)', FAILS),
-    ('so-question-api-zh', 'tf.compat.v1.variable_scope', '(name_or_scope, reuse=None, initializer=None)', FAILS),
+    (
+        "so-question-api-zh",
+        "tf.compat.v1.variable_op_scope",
+        "(values, name, default_name, initializer=None)",
+        FAILS,
+    ),
+    ("so-question-api-zh", "tf.compat.v1.op_scope", "(values, name, default_name=None)", HOLDS),
+    ("so-question-api-zh", "tf.compat.v1.name_scope", "(名字)", FAILS),
+    (
+        "so-question-api-zh",
+        "tf.compat.v1.variable_scope",
+        "(name_or_scope, reuse=None, initializer=None)",
+        FAILS,
+    ),
     # summary-api
-    ('summary-api', 'tf.compat.v1.name_scope', '(name)', FAILS),
-    ('summary-api', 'tf.compat.v1.variable_scope', '(name_or_scope, …)', HOLDS),
-    ('summary-api', 'tf.compat.v1.op_scope', '(values, name, default_name=None)', HOLDS),
-    ('summary-api', 'tf.compat.v1.variable_op_scope', '(values, name_or_scope, default_name=None, …)', HOLDS),
+    ("summary-api", "tf.compat.v1.name_scope", "(name)", FAILS),
+    ("summary-api", "tf.compat.v1.variable_scope", "(name_or_scope, …)", HOLDS),
+    ("summary-api", "tf.compat.v1.op_scope", "(values, name, default_name=None)", HOLDS),
+    (
+        "summary-api",
+        "tf.compat.v1.variable_op_scope",
+        "(values, name_or_scope, default_name=None, …)",
+        HOLDS,
+    ),
     # so-captured-scope-cases-zh
-    ('so-captured-scope-cases-zh', 'top.op.name', '当使用捕获的对象而不是字符串打开变量作用域时,我们不改变操作的当前名称作用域。', FAILS),
-    ('so-captured-scope-cases-zh', 'kept.op.name', '当使用捕获的对象而不是字符串打开变量作用域时,我们不改变操作的当前名称作用域。', HOLDS),
+    (
+        "so-captured-scope-cases-zh",
+        "top.op.name",
+        "当使用捕获的对象而不是字符串打开变量作用域时,我们不改变操作的当前名称作用域。",
+        FAILS,
+    ),
+    (
+        "so-captured-scope-cases-zh",
+        "kept.op.name",
+        "当使用捕获的对象而不是字符串打开变量作用域时,我们不改变操作的当前名称作用域。",
+        HOLDS,
+    ),
     # so-captured-scope-cases
-    ('so-captured-scope-cases', 'top.op.name', '문자열 대신 캡처 된 객체를 사용하여 변수 범위를 열 때 ops의 현재 이름 범위를 변경하지 않습니다.', FAILS),
-    ('so-captured-scope-cases', 'kept.op.name', '문자열 대신 캡처 된 객체를 사용하여 변수 범위를 열 때 ops의 현재 이름 범위를 변경하지 않습니다.', HOLDS),
+    (
+        "so-captured-scope-cases",
+        "top.op.name",
+        (
+            "문자열 대신 캡처 된 객체를 사용하여 변수 범위를 열 때 ops의 현재 이름 범위를 변경하지 "
+            "않습니다."
+        ),
+        FAILS,
+    ),
+    (
+        "so-captured-scope-cases",
+        "kept.op.name",
+        (
+            "문자열 대신 캡처 된 객체를 사용하여 변수 범위를 열 때 ops의 현재 이름 범위를 변경하지 "
+            "않습니다."
+        ),
+        HOLDS,
+    ),
     # blog-variable-suffixes
-    ('blog-variable-suffixes', 'var_1.name', 'cltdevelop/var_1:0', HOLDS),
-    ('blog-variable-suffixes', 'var_2.name', 'cltdevelop/var_1_1:0', HOLDS),
-    ('blog-variable-suffixes', 'var_3.name', 'cltdevelop/var_1_2:0', HOLDS),
+    ("blog-variable-suffixes", "var_1.name", "cltdevelop/var_1:0", HOLDS),
+    ("blog-variable-suffixes", "var_2.name", "cltdevelop/var_1_1:0", HOLDS),
+    ("blog-variable-suffixes", "var_3.name", "cltdevelop/var_1_2:0", HOLDS),
     # blog-name-scope-vs-get-variable
-    ('blog-name-scope-vs-get-variable', 'var_1.name', 'cltdevelop/var_1:0', HOLDS),
-    ('blog-name-scope-vs-get-variable', 'var_2.name', 'var_2:0', HOLDS),
-    ('blog-name-scope-vs-get-variable', 'var_3.name', 'aaa/var_3:0', HOLDS),
-    ('blog-name-scope-vs-get-variable', 'var_4.name', 'aaa/var_4:0', HOLDS),
+    ("blog-name-scope-vs-get-variable", "var_1.name", "cltdevelop/var_1:0", HOLDS),
+    ("blog-name-scope-vs-get-variable", "var_2.name", "var_2:0", HOLDS),
+    ("blog-name-scope-vs-get-variable", "var_3.name", "aaa/var_3:0", HOLDS),
+    ("blog-name-scope-vs-get-variable", "var_4.name", "aaa/var_4:0", HOLDS),
     # blog-sharing-with-reuse
-    ('blog-sharing-with-reuse', 'var_1.name', 'cltdevelop/var_1:0', HOLDS),
-    ('blog-sharing-with-reuse', 'var_2.name', 'cltdevelop/var_1:0', HOLDS),
+    ("blog-sharing-with-reuse", "var_1.name", "cltdevelop/var_1:0", HOLDS),
+    ("blog-sharing-with-reuse", "var_2.name", "cltdevelop/var_1:0", HOLDS),
     # blog-reuse-before-create
-    ('blog-reuse-before-create', 'tf.compat.v1.get_variable("var_1", shape=[1])', '则上述代码会报错', HOLDS),
-    ('blog-reuse-before-create', 'tf.compat.v1.get_variable("var_1", shape=[1])', 'ValueErrorL Variable cltdevelop/v1 doesnot exist, or was not created with tf.get_variable()', FAILS),
+    (
+        "blog-reuse-before-create",
+        'tf.compat.v1.get_variable("var_1", shape=[1])',
+        "则上述代码会报错",
+        HOLDS,
+    ),
+    (
+        "blog-reuse-before-create",
+        'tf.compat.v1.get_variable("var_1", shape=[1])',
+        (
+            "ValueErrorL Variable cltdevelop/v1 doesnot exist, or was not created with "
+            "tf.get_variable()"
+        ),
+        FAILS,
+    ),
     # blog-auto-reuse-before-create
-    ('blog-auto-reuse-before-create', 'tf.compat.v1.get_variable("var_1", shape=[1])', '调用tf.get_variable创建这个变量会报错', FAILS),
+    (
+        "blog-auto-reuse-before-create",
+        'tf.compat.v1.get_variable("var_1", shape=[1])',
+        "调用tf.get_variable创建这个变量会报错",
+        FAILS,
+    ),
     # blog-reuse-in-one-program
-    ('blog-reuse-in-one-program', 'tf.compat.v1.get_variable("var_1", shape=[1])', '则上述代码会报错', FAILS),
+    (
+        "blog-reuse-in-one-program",
+        'tf.compat.v1.get_variable("var_1", shape=[1])',
+        "则上述代码会报错",
+        FAILS,
+    ),
     # howto-reuse-true
-    ('howto-reuse-true', 'v1.name', 'Scope1/v1:0', FAILS),
-    ('howto-reuse-true', 'v1.name', 'Scope2/v1:0', FAILS),
-    ('howto-reuse-true', 'v1_share.name', 'Scope1/v1:0', FAILS),
+    ("howto-reuse-true", "v1.name", "Scope1/v1:0", FAILS),
+    ("howto-reuse-true", "v1.name", "Scope2/v1:0", FAILS),
+    ("howto-reuse-true", "v1_share.name", "Scope1/v1:0", FAILS),
     # howto-scope2-again
-    ('howto-scope2-again', 'tf.compat.v1.get_variable("v1", [3, 3], ...)', 'the program reported an error', HOLDS),
+    (
+        "howto-scope2-again",
+        'tf.compat.v1.get_variable("v1", [3, 3], ...)',
+        "the program reported an error",
+        HOLDS,
+    ),
     # howto-auto-reuse
-    ('howto-auto-reuse', 'v1.name', 'Demo/v:0', FAILS),
-    ('howto-auto-reuse', 'v2.name', 'Demo/v:0', FAILS),
+    ("howto-auto-reuse", "v1.name", "Demo/v:0", FAILS),
+    ("howto-auto-reuse", "v2.name", "Demo/v:0", FAILS),
     # howto-reuse-true-first-round
-    ('howto-reuse-true-first-round', 'demo()', 'if reuse= True, error', HOLDS),
+    ("howto-reuse-true-first-round", "demo()", "if reuse= True, error", HOLDS),
     # howto-api
-    ('howto-api', 'tf.compat.v1.variable_scope', '(name_or_scope, default_name=None, values=None, initializer=None, regularizer=None, caching_device=None, partitioner=None, custom_getter=None, reuse=None, dtype=None, use_resource=None, constraint=None, auxiliary_name_scope=True)', HOLDS),
+    (
+        "howto-api",
+        "tf.compat.v1.variable_scope",
+        (
+            "(name_or_scope, default_name=None, values=None, initializer=None, regularizer=None, "
+            "caching_device=None, partitioner=None, custom_getter=None, reuse=None, dtype=None, "
+            "use_resource=None, constraint=None, auxiliary_name_scope=True)"
+        ),
+        HOLDS,
+    ),
     # so-rules-get-variable-zh
-    ('so-rules-get-variable-zh', '(v.name, fetched is v, again, missing)', '变量作用域允许创建新变量并共享已创建的变量,同时提供检查,以防止意外创建或共享。', HOLDS),
-    ('so-rules-get-variable-zh', '(v.name, fetched is v)', '方法tf。Get_variable可以与变量名一起作为参数使用,以创建具有此名称的新变量或检索之前创建的变量。', HOLDS),
-    ('so-rules-get-variable-zh', 'new_every_time', '这与使用tf不同。变量构造函数,每次调用它都会创建一个新变量(如果已经存在这样的变量名,则可能会在变量名后面添加一个后缀)。', HOLDS),
+    (
+        "so-rules-get-variable-zh",
+        "(v.name, fetched is v, again, missing)",
+        "变量作用域允许创建新变量并共享已创建的变量,同时提供检查,以防止意外创建或共享。",
+        HOLDS,
+    ),
+    (
+        "so-rules-get-variable-zh",
+        "(v.name, fetched is v)",
+        (
+            "方法tf。Get_variable可以与变量名一起作为参数使用,以创建具有此名称的新变量或检索之前创"
+            "建的变量。"
+        ),
+        HOLDS,
+    ),
+    (
+        "so-rules-get-variable-zh",
+        "new_every_time",
+        (
+            "这与使用tf不同。变量构造函数,每次调用它都会创建一个新变量(如果已经存在这样的变量名,则"
+            "可能会在变量名后面添加一个后缀)。"
+        ),
+        HOLDS,
+    ),
     # so-rules-prefixes-zh
-    ('so-rules-prefixes-zh', '(ns_variable.name, ns_op.name, vs_variable.name, vs_op.name)', '这两个作用域对所有操作以及使用tf创建的变量具有相同的效果。变量,即作用域将作为操作或变量名的前缀添加。', HOLDS),
-    ('so-rules-prefixes-zh', 'ns_got.name', '但是,名称作用域被tf.get_variable忽略。', HOLDS),
-    ('so-rules-prefixes-zh', "slashed.name.startswith('my_scope/')", '放置使用tf访问的变量的唯一方法。作用域中的Get_variable是使用变量作用域', FAILS),
-    ('so-rules-prefixes-zh', 'ns_op.name', 'Tf.name_scope为默认图中的操作符创建命名空间。', HOLDS),
-    ('so-rules-prefixes-zh', '(vs_got.name, vs_variable.name, vs_op.name)', '特遣部队。Variable_scope为默认图中的变量和操作符创建命名空间。', HOLDS),
-    ('so-rules-prefixes-zh', '(inner_got.name, inner_variable.name, inner_op.name)', '除了变量作用域之外,还可以打开名称作用域,这样它们只会影响操作的名称,而不会影响变量的名称。', FAILS),
+    (
+        "so-rules-prefixes-zh",
+        "(ns_variable.name, ns_op.name, vs_variable.name, vs_op.name)",
+        (
+            "这两个作用域对所有操作以及使用tf创建的变量具有相同的效果。变量,即作用域将作为操作或变"
+            "量名的前缀添加。"
+        ),
+        HOLDS,
+    ),
+    ("so-rules-prefixes-zh", "ns_got.name", "但是,名称作用域被tf.get_variable忽略。", HOLDS),
+    (
+        "so-rules-prefixes-zh",
+        "slashed.name.startswith('my_scope/')",
+        "放置使用tf访问的变量的唯一方法。作用域中的Get_variable是使用变量作用域",
+        FAILS,
+    ),
+    ("so-rules-prefixes-zh", "ns_op.name", "Tf.name_scope为默认图中的操作符创建命名空间。", HOLDS),
+    (
+        "so-rules-prefixes-zh",
+        "(vs_got.name, vs_variable.name, vs_op.name)",
+        "特遣部队。Variable_scope为默认图中的变量和操作符创建命名空间。",
+        HOLDS,
+    ),
+    (
+        "so-rules-prefixes-zh",
+        "(inner_got.name, inner_variable.name, inner_op.name)",
+        "除了变量作用域之外,还可以打开名称作用域,这样它们只会影响操作的名称,而不会影响变量的名称。",
+        FAILS,
+    ),
     # so-rules-op-scope-zh
-    ('so-rules-op-scope-zh', '(op_scope_op.name, op_scope_graph)', '特遣部队。Op_scope与tf.name_scope相同,但用于创建指定变量的图。', HOLDS),
-    ('so-rules-op-scope-zh', '(variable_op_scope_variable.name, variable_op_scope_graph)', '特遣部队。Variable_op_scope与tf相同。Variable_scope,但用于在其中创建指定变量的图。', HOLDS),
-    ('so-rules-op-scope-zh', '(mixed_graphs, op_scope_graph)', '这个上下文管理器验证给定的值是否来自同一个图,确保该图是默认图,并推入名称作用域。', HOLDS),
-    ('so-rules-op-scope-zh', '(mixed_graphs, variable_op_scope_graph)', '这个上下文管理器验证给定的值是否来自同一个图,确保该图是默认图,并推入名称作用域和变量作用域。', HOLDS),
+    (
+        "so-rules-op-scope-zh",
+        "(op_scope_op.name, op_scope_graph)",
+        "特遣部队。Op_scope与tf.name_scope相同,但用于创建指定变量的图。",
+        HOLDS,
+    ),
+    (
+        "so-rules-op-scope-zh",
+        "(variable_op_scope_variable.name, variable_op_scope_graph)",
+        "特遣部队。Variable_op_scope与tf相同。Variable_scope,但用于在其中创建指定变量的图。",
+        HOLDS,
+    ),
+    (
+        "so-rules-op-scope-zh",
+        "(mixed_graphs, op_scope_graph)",
+        "这个上下文管理器验证给定的值是否来自同一个图,确保该图是默认图,并推入名称作用域。",
+        HOLDS,
+    ),
+    (
+        "so-rules-op-scope-zh",
+        "(mixed_graphs, variable_op_scope_graph)",
+        (
+            "这个上下文管理器验证给定的值是否来自同一个图,确保该图是默认图,并推入名称作用域和变量作"
+            "用域。"
+        ),
+        HOLDS,
+    ),
     # so-rules-defaults-zh
-    ('so-rules-defaults-zh', 'initial_value', '特遣部队。Variable_scope和variable_op_scope添加指定的或默认的初始化式。', HOLDS),
+    (
+        "so-rules-defaults-zh",
+        "initial_value",
+        "特遣部队。Variable_scope和variable_op_scope添加指定的或默认的初始化式。",
+        HOLDS,
+    ),
     # so-rules-tf2-zh
-    ('so-rules-tf2-zh', "tf2_has['variable_scope']", '目前,我们建议每个人都使用variable_scope,而不使用name_scope,除了内部代码和库。', FAILS),
-    ('so-rules-tf2-zh', "tf2_has['variable_scope']", '除非您知道自己在做什么,否则只坚持使用variable_scope将避免一些令人头痛的问题。', FAILS),
-    ('so-rules-tf2-zh', 'deprecated', '对于API r0.11, op_scope和variable_op_scope都已弃用。', HOLDS),
-    ('so-rules-tf2-zh', '(deprecated, name_scope_with_values)', '从r0.11版本开始,op_scope和variable_op_scope都已弃用,并被name_scope和variable_scope所取代。', FAILS),
+    (
+        "so-rules-tf2-zh",
+        "tf2_has['variable_scope']",
+        "目前,我们建议每个人都使用variable_scope,而不使用name_scope,除了内部代码和库。",
+        FAILS,
+    ),
+    (
+        "so-rules-tf2-zh",
+        "tf2_has['variable_scope']",
+        "除非您知道自己在做什么,否则只坚持使用variable_scope将避免一些令人头痛的问题。",
+        FAILS,
+    ),
+    (
+        "so-rules-tf2-zh",
+        "deprecated",
+        "对于API r0.11, op_scope和variable_op_scope都已弃用。",
+        HOLDS,
+    ),
+    (
+        "so-rules-tf2-zh",
+        "(deprecated, name_scope_with_values)",
+        (
+            "从r0.11版本开始,op_scope和variable_op_scope都已弃用,并被name_scope和variable_scope所取"
+            "代。"
+        ),
+        FAILS,
+    ),
     # so-rules-get-variable-ko
-    ('so-rules-get-variable-ko', '(v.name, fetched is v, again, missing)', '변수 범위를 사용하면 실수로 만들거나 공유하지 않도록 확인하면서 새 변수를 작성하고 이미 작성된 변수를 공유 할 수 있습니다.', HOLDS),
-    ('so-rules-get-variable-ko', '(v.name, fetched is v)', '이 메소드 tf.get_variable는 변수 이름을 인수로 사용하여 해당 이름으로 새 변수를 작성하거나 이전에 작성된 변수를 검색 할 수 있습니다.', HOLDS),
-    ('so-rules-get-variable-ko', 'new_every_time', '이것은 tf.Variable호출 될 때마다 새 변수를 생성하는 생성자를 사용하는 것과 다릅니다 (그리고 그러한 이름을 가진 변수가 이미 존재하는 경우 변수 이름에 접미사를 추가 할 수 있음).', HOLDS),
+    (
+        "so-rules-get-variable-ko",
+        "(v.name, fetched is v, again, missing)",
+        (
+            "변수 범위를 사용하면 실수로 만들거나 공유하지 않도록 확인하면서 새 변수를 작성하고 "
+            "이미 작성된 변수를 공유 할 수 있습니다."
+        ),
+        HOLDS,
+    ),
+    (
+        "so-rules-get-variable-ko",
+        "(v.name, fetched is v)",
+        (
+            "이 메소드 tf.get_variable는 변수 이름을 인수로 사용하여 해당 이름으로 새 변수를 "
+            "작성하거나 이전에 작성된 변수를 검색 할 수 있습니다."
+        ),
+        HOLDS,
+    ),
+    (
+        "so-rules-get-variable-ko",
+        "new_every_time",
+        (
+            "이것은 tf.Variable호출 될 때마다 새 변수를 생성하는 생성자를 사용하는 것과 다릅니다 "
+            "(그리고 그러한 이름을 가진 변수가 이미 존재하는 경우 변수 이름에 접미사를 추가 할 수 "
+            "있음)."
+        ),
+        HOLDS,
+    ),
     # so-rules-prefixes-ko
-    ('so-rules-prefixes-ko', '(ns_variable.name, ns_op.name, vs_variable.name, vs_op.name)', '두 범위는 모든 작업에 동일한 영향을 미치며을 사용하여 생성 된 변수 tf.Variable, 즉 범위는 작업 또는 변수 이름의 접두사로 추가됩니다.', HOLDS),
-    ('so-rules-prefixes-ko', 'ns_got.name', '그러나 이름 범위는로 무시됩니다 tf.get_variable.', HOLDS),
-    ('so-rules-prefixes-ko', "slashed.name.startswith('my_scope/')", 'tf.get_variable범위에서 사용하여 액세스 한 변수를 배치하는 유일한 방법 은 다음 예제와 같이 변수 범위를 사용하는 것입니다.', FAILS),
-    ('so-rules-prefixes-ko', 'ns_op.name', 'tf.name_scope 기본 그래프에서 연산자의 네임 스페이스를 만듭니다.', HOLDS),
-    ('so-rules-prefixes-ko', '(vs_got.name, vs_variable.name, vs_op.name)', 'tf.variable_scope 기본 그래프에서 변수와 연산자 모두에 대한 네임 스페이스를 만듭니다.', HOLDS),
-    ('so-rules-prefixes-ko', '(inner_got.name, inner_variable.name, inner_op.name)', '변수 범위와 함께 이름 범위를 열 수 있으며, 변수의 이름에는 영향을 미치지 않지만 op의 이름에만 영향을 미칩니다.', FAILS),
+    (
+        "so-rules-prefixes-ko",
+        "(ns_variable.name, ns_op.name, vs_variable.name, vs_op.name)",
+        (
+            "두 범위는 모든 작업에 동일한 영향을 미치며을 사용하여 생성 된 변수 tf.Variable, 즉 "
+            "범위는 작업 또는 변수 이름의 접두사로 추가됩니다."
+        ),
+        HOLDS,
+    ),
+    (
+        "so-rules-prefixes-ko",
+        "ns_got.name",
+        "그러나 이름 범위는로 무시됩니다 tf.get_variable.",
+        HOLDS,
+    ),
+    (
+        "so-rules-prefixes-ko",
+        "slashed.name.startswith('my_scope/')",
+        (
+            "tf.get_variable범위에서 사용하여 액세스 한 변수를 배치하는 유일한 방법 은 다음 예제와 "
+            "같이 변수 범위를 사용하는 것입니다."
+        ),
+        FAILS,
+    ),
+    (
+        "so-rules-prefixes-ko",
+        "ns_op.name",
+        "tf.name_scope 기본 그래프에서 연산자의 네임 스페이스를 만듭니다.",
+        HOLDS,
+    ),
+    (
+        "so-rules-prefixes-ko",
+        "(vs_got.name, vs_variable.name, vs_op.name)",
+        "tf.variable_scope 기본 그래프에서 변수와 연산자 모두에 대한 네임 스페이스를 만듭니다.",
+        HOLDS,
+    ),
+    (
+        "so-rules-prefixes-ko",
+        "(inner_got.name, inner_variable.name, inner_op.name)",
+        (
+            "변수 범위와 함께 이름 범위를 열 수 있으며, 변수의 이름에는 영향을 미치지 않지만 op의 "
+            "이름에만 영향을 미칩니다."
+        ),
+        FAILS,
+    ),
     # so-rules-op-scope-ko
-    ('so-rules-op-scope-ko', '(op_scope_op.name, op_scope_graph)', 'tf.op_scopetf.name_scope지정된 변수가 생성 된 그래프의 경우 와 동일 합니다.', HOLDS),
-    ('so-rules-op-scope-ko', '(variable_op_scope_variable.name, variable_op_scope_graph)', 'tf.variable_op_scopetf.variable_scope지정된 변수가 생성 된 그래프의 경우 와 동일 합니다.', HOLDS),
-    ('so-rules-op-scope-ko', 'op_scope_graph', '이 컨텍스트 관리자는 제공된 값이 동일한 그래프에 있는지 확인하고 해당 그래프가 기본 그래프인지 확인하고 이름 범위를 푸시합니다.', FAILS),
-    ('so-rules-op-scope-ko', 'variable_op_scope_graph', '이 컨텍스트 관리자는 제공된 값이 동일한 그래프에 있는지 확인하고 해당 그래프가 기본 그래프인지 확인하고 이름 범위 및 변수 범위를 푸시합니다.', FAILS),
+    (
+        "so-rules-op-scope-ko",
+        "(op_scope_op.name, op_scope_graph)",
+        "tf.op_scopetf.name_scope지정된 변수가 생성 된 그래프의 경우 와 동일 합니다.",
+        HOLDS,
+    ),
+    (
+        "so-rules-op-scope-ko",
+        "(variable_op_scope_variable.name, variable_op_scope_graph)",
+        "tf.variable_op_scopetf.variable_scope지정된 변수가 생성 된 그래프의 경우 와 동일 합니다.",
+        HOLDS,
+    ),
+    (
+        "so-rules-op-scope-ko",
+        "op_scope_graph",
+        (
+            "이 컨텍스트 관리자는 제공된 값이 동일한 그래프에 있는지 확인하고 해당 그래프가 기본 "
+            "그래프인지 확인하고 이름 범위를 푸시합니다."
+        ),
+        FAILS,
+    ),
+    (
+        "so-rules-op-scope-ko",
+        "variable_op_scope_graph",
+        (
+            "이 컨텍스트 관리자는 제공된 값이 동일한 그래프에 있는지 확인하고 해당 그래프가 기본 "
+            "그래프인지 확인하고 이름 범위 및 변수 범위를 푸시합니다."
+        ),
+        FAILS,
+    ),
     # so-rules-defaults-ko
-    ('so-rules-defaults-ko', 'initial_value', 'tf.variable_scopevariable_op_scope지정된 추가하거나 초기화 기본.', HOLDS),
+    (
+        "so-rules-defaults-ko",
+        "initial_value",
+        "tf.variable_scopevariable_op_scope지정된 추가하거나 초기화 기본.",
+        HOLDS,
+    ),
     # so-rules-tf2-ko
-    ('so-rules-tf2-ko', "tf2_has['variable_scope']", '현재 내부 코드 및 라이브러리를 제외하고는 모든 사람이 사용 variable_scope하고 사용하지 않는 것이 좋습니다 name_scope.', FAILS),
-    ('so-rules-tf2-ko', "tf2_has['variable_scope']", '고집으로 variable_scope인해 호환성의이 종류 만 당신은 몇 가지 두통을 피할 수 있습니다.', FAILS),
-    ('so-rules-tf2-ko', 'deprecated', 'API의 r0.11에 관해서는, op_scope그리고 variable_op_scope모두 되지 않습니다 .', HOLDS),
-    ('so-rules-tf2-ko', 'deprecated', 'variable_op_scopeop_scope 는 모두 더 이상 사용되지 않으며 전혀 사용해서는 안됩니다.', HOLDS),
-    ('so-rules-tf2-ko', '(deprecated, name_scope_with_values)', '버전 r0.11로, op_scope그리고 variable_op_scope모두 사용 중지 하고 대체 name_scope하고 variable_scope.', FAILS),
+    (
+        "so-rules-tf2-ko",
+        "tf2_has['variable_scope']",
+        (
+            "현재 내부 코드 및 라이브러리를 제외하고는 모든 사람이 사용 variable_scope하고 "
+            "사용하지 않는 것이 좋습니다 name_scope."
+        ),
+        FAILS,
+    ),
+    (
+        "so-rules-tf2-ko",
+        "tf2_has['variable_scope']",
+        "고집으로 variable_scope인해 호환성의이 종류 만 당신은 몇 가지 두통을 피할 수 있습니다.",
+        FAILS,
+    ),
+    (
+        "so-rules-tf2-ko",
+        "deprecated",
+        "API의 r0.11에 관해서는, op_scope그리고 variable_op_scope모두 되지 않습니다 .",
+        HOLDS,
+    ),
+    (
+        "so-rules-tf2-ko",
+        "deprecated",
+        "variable_op_scopeop_scope 는 모두 더 이상 사용되지 않으며 전혀 사용해서는 안됩니다.",
+        HOLDS,
+    ),
+    (
+        "so-rules-tf2-ko",
+        "(deprecated, name_scope_with_values)",
+        (
+            "버전 r0.11로, op_scope그리고 variable_op_scope모두 사용 중지 하고 대체 name_scope하고 "
+            "variable_scope."
+        ),
+        FAILS,
+    ),
     # so-rules-tensorboard-ko
-    ('so-rules-tensorboard-ko', 'variable_nodes', 'TensorBoard를 열면 비슷한 패턴이 나타납니다 ( 사각형 b외부에 있음 scope_name).', HOLDS),
+    (
+        "so-rules-tensorboard-ko",
+        "variable_nodes",
+        "TensorBoard를 열면 비슷한 패턴이 나타납니다 ( 사각형 b외부에 있음 scope_name).",
+        HOLDS,
+    ),
     # summary-rules-get-variable
-    ('summary-rules-get-variable', '(v.name, fetched is v)', 'The method tf.get_variable can be used with the name of the variable as argument to either create a new variable with such name or retrieve the one that was created before.', HOLDS),
-    ('summary-rules-get-variable', 'new_every_time', 'This is different from using the tf.Variable constructor which will create a new variable every time it is called (and potentially add a suffix to the variable name if a variable with such name already exists).', HOLDS),
+    (
+        "summary-rules-get-variable",
+        "(v.name, fetched is v)",
+        (
+            "The method tf.get_variable can be used with the name of the variable as argument to "
+            "either create a new variable with such name or retrieve the one that was created "
+            "before."
+        ),
+        HOLDS,
+    ),
+    (
+        "summary-rules-get-variable",
+        "new_every_time",
+        (
+            "This is different from using the tf.Variable constructor which will create a new "
+            "variable every time it is called (and potentially add a suffix to the variable name "
+            "if a variable with such name already exists)."
+        ),
+        HOLDS,
+    ),
     # summary-rules-prefixes
-    ('summary-rules-prefixes', '(ns_variable.name, ns_op.name, vs_variable.name, vs_op.name)', 'Both scopes have the same effect on all operations as well as variables created using tf.Variable, i.e. the scope will be added as a prefix to the operation or variable name.', HOLDS),
-    ('summary-rules-prefixes', 'ns_op.name', '1. tf.name_scope creates namespace for operators in the default graph.', HOLDS),
-    ('summary-rules-prefixes', '(vs_got.name, vs_variable.name, vs_op.name)', '2. tf.variable_scope creates namespace for both variables and operators in the default graph.', HOLDS),
-    ('summary-rules-prefixes', 'ns_got.name', 'However, name scope is ignored by tf.get_variable.', HOLDS),
-    ('summary-rules-prefixes', "slashed.name.startswith('my_scope/')", 'The only way to place a variable accessed using tf.get_variable in a scope is to use variable scope', FAILS),
+    (
+        "summary-rules-prefixes",
+        "(ns_variable.name, ns_op.name, vs_variable.name, vs_op.name)",
+        (
+            "Both scopes have the same effect on all operations as well as variables created using "
+            "tf.Variable, i.e. the scope will be added as a prefix to the operation or variable "
+            "name."
+        ),
+        HOLDS,
+    ),
+    (
+        "summary-rules-prefixes",
+        "ns_op.name",
+        "1. tf.name_scope creates namespace for operators in the default graph.",
+        HOLDS,
+    ),
+    (
+        "summary-rules-prefixes",
+        "(vs_got.name, vs_variable.name, vs_op.name)",
+        (
+            "2. tf.variable_scope creates namespace for both variables and operators in the "
+            "default graph."
+        ),
+        HOLDS,
+    ),
+    (
+        "summary-rules-prefixes",
+        "ns_got.name",
+        "However, name scope is ignored by tf.get_variable.",
+        HOLDS,
+    ),
+    (
+        "summary-rules-prefixes",
+        "slashed.name.startswith('my_scope/')",
+        (
+            "The only way to place a variable accessed using tf.get_variable in a scope is to use "
+            "variable scope"
+        ),
+        FAILS,
+    ),
     # summary-rules-op-scope
-    ('summary-rules-op-scope', '(op_scope_op.name, variable_op_scope_variable.name)', 'name scope, created using tf.name_scope or tf.op_scope variable scope, created using tf.variable_scope or tf.variable_op_scope', HOLDS),
-    ('summary-rules-op-scope', 'op_scope_name', 'they accept an argument default_name which is used instead of name when it is set to None.', HOLDS),
-    ('summary-rules-op-scope', 'op_scope_graph', 'Moreover, they accept a list of tensors (values) in order to check if all the tensors are from the same, default graph.', FAILS),
-    ('summary-rules-op-scope', 'histogram_summary_exists', 'This is useful when creating new operations, for example, see the implementation of tf.histogram_summary.', FAILS),
+    (
+        "summary-rules-op-scope",
+        "(op_scope_op.name, variable_op_scope_variable.name)",
+        (
+            "name scope, created using tf.name_scope or tf.op_scope variable scope, created using "
+            "tf.variable_scope or tf.variable_op_scope"
+        ),
+        HOLDS,
+    ),
+    (
+        "summary-rules-op-scope",
+        "op_scope_name",
+        (
+            "they accept an argument default_name which is used instead of name when it is set to "
+            "None."
+        ),
+        HOLDS,
+    ),
+    (
+        "summary-rules-op-scope",
+        "op_scope_graph",
+        (
+            "Moreover, they accept a list of tensors (values) in order to check if all the tensors "
+            "are from the same, default graph."
+        ),
+        FAILS,
+    ),
+    (
+        "summary-rules-op-scope",
+        "histogram_summary_exists",
+        (
+            "This is useful when creating new operations, for example, see the implementation of "
+            "tf.histogram_summary."
+        ),
+        FAILS,
+    ),
     # blog-rules-get-variable
-    ('blog-rules-get-variable', 'new_every_time', 'tf.Variable():只要使用该函数,一律创建新的variable,如果出现重名,变量名后面会自动加上后缀1,2….', HOLDS),
-    ('blog-rules-get-variable', 'again', 'tf.get_variable():如果变量存在,则使用以前创建的变量,如果不存在,则新创建一个变量。', FAILS),
+    (
+        "blog-rules-get-variable",
+        "new_every_time",
+        (
+            "tf.Variable():只要使用该函数,一律创建新的variable,如果出现重名,变量名后面会自动加上后"
+            "缀1,2…."
+        ),
+        HOLDS,
+    ),
+    (
+        "blog-rules-get-variable",
+        "again",
+        "tf.get_variable():如果变量存在,则使用以前创建的变量,如果不存在,则新创建一个变量。",
+        FAILS,
+    ),
     # blog-rules-scopes
-    ('blog-rules-scopes', '(ns_variable.name, vs_variable.name, ns_got.name)', '这两种作用域都会给tf.Variable()创建的变量加上词头,而tf.name_scope对tf.get_variable()创建的变量没有词头影响', HOLDS),
-    ('blog-rules-scopes', 'initial_value', '变量域(variable scope):通过tf.variable_scope()来实现;可以通过设置reuse 标志以及初始化方式来影响域下的变量。', HOLDS),
+    (
+        "blog-rules-scopes",
+        "(ns_variable.name, vs_variable.name, ns_got.name)",
+        (
+            "这两种作用域都会给tf.Variable()创建的变量加上词头,而tf.name_scope对tf.get_variable()创"
+            "建的变量没有词头影响"
+        ),
+        HOLDS,
+    ),
+    (
+        "blog-rules-scopes",
+        "initial_value",
+        (
+            "变量域(variable scope):通过tf.variable_scope()来实现;可以通过设置reuse "
+            "标志以及初始化方式来影响域下的变量。"
+        ),
+        HOLDS,
+    ),
     # howto-rules-get-variable
-    ('howto-rules-get-variable', "hasattr(tf.compat.v1, 'variable')", 'Tf.name_scope () and tf.variable_scope () are two scopes and are typically used in conjunction with the two functions tf.variable () and tf.get_variable () that create / call variables.', FAILS),
-    ('howto-rules-get-variable', 'v.name', 'The tf.get_variable () function needs to be used under the scope of tf.variable_scope', FAILS),
-    ('howto-rules-get-variable', '(fetched is v, again)', 'If a shared variable with the same name exists, it will not report an error. If it is not set to a shared variable, it will report an error.', HOLDS),
-    ('howto-rules-get-variable', 'new_every_time[0]', 'If you use tf.Variable (), you will create a new variable each time.', HOLDS),
-    ('howto-rules-get-variable', 'again', "so we use get_variable (), which searches for variable names, uses them directly, and doesn't create new ones.", FAILS),
-    ('howto-rules-get-variable', 'shared[0]', 'You need to use the flag reuse when sharing variables, which can be shared when reuse = True, but not when False.', FAILS),
-    ('howto-rules-get-variable', '(auto_first.name, auto_again is auto_first)', 'if it is tf.AUTO_REUSE, we create variables (if they do not exist), otherwise we return them (for creating variables in the first round)', HOLDS),
-    ('howto-rules-get-variable', 'shared[1]', 'if it is None, we inherit the reuse flag of the parent scope.', HOLDS),
+    (
+        "howto-rules-get-variable",
+        "hasattr(tf.compat.v1, 'variable')",
+        (
+            "Tf.name_scope () and tf.variable_scope () are two scopes and are typically used in "
+            "conjunction with the two functions tf.variable () and tf.get_variable () that create "
+            "/ call variables."
+        ),
+        FAILS,
+    ),
+    (
+        "howto-rules-get-variable",
+        "v.name",
+        "The tf.get_variable () function needs to be used under the scope of tf.variable_scope",
+        FAILS,
+    ),
+    (
+        "howto-rules-get-variable",
+        "(fetched is v, again)",
+        (
+            "If a shared variable with the same name exists, it will not report an error. If it is "
+            "not set to a shared variable, it will report an error."
+        ),
+        HOLDS,
+    ),
+    (
+        "howto-rules-get-variable",
+        "new_every_time[0]",
+        "If you use tf.Variable (), you will create a new variable each time.",
+        HOLDS,
+    ),
+    (
+        "howto-rules-get-variable",
+        "again",
+        (
+            "so we use get_variable (), which searches for variable names, uses them directly, "
+            "and doesn't create new ones."
+        ),
+        FAILS,
+    ),
+    (
+        "howto-rules-get-variable",
+        "shared[0]",
+        (
+            "You need to use the flag reuse when sharing variables, which can be shared when reuse "
+            "= True, but not when False."
+        ),
+        FAILS,
+    ),
+    (
+        "howto-rules-get-variable",
+        "(auto_first.name, auto_again is auto_first)",
+        (
+            "if it is tf.AUTO_REUSE, we create variables (if they do not exist), otherwise we "
+            "return them (for creating variables in the first round)"
+        ),
+        HOLDS,
+    ),
+    (
+        "howto-rules-get-variable",
+        "shared[1]",
+        "if it is None, we inherit the reuse flag of the parent scope.",
+        HOLDS,
+    ),
     # howto-rules-parameters
-    ('howto-rules-parameters', 'default_names', '2. Default_name: if the name_or_scope parameter is None, the default name is used, which will be unique; if name_or_scope is provided, it will not be used, so it is not required and can be None.', HOLDS),
-    ('howto-rules-parameters', 'initial_value', '4. Initializer: the default initializer for variables in this range.', HOLDS),
-    ('howto-rules-parameters', 'regularisation_losses', '5. Regularizer: the default regularizer for variables in this range.', HOLDS),
-    ('howto-rules-parameters', 'type(split).__name__', '7. Partitioner: the default partitioning program for variables in this range.', HOLDS),
-    ('howto-rules-parameters', 'got.name', '8. Custom_getter: the default custom inhalation of variables in this range.', HOLDS),
-    ('howto-rules-parameters', 'typed.dtype.name', '10. Dtype: the type of variable created in this scope.', HOLDS),
+    (
+        "howto-rules-parameters",
+        "default_names",
+        (
+            "2. Default_name: if the name_or_scope parameter is None, the default name is used, "
+            "which will be unique; if name_or_scope is provided, it will not be used, so it is not "
+            "required and can be None."
+        ),
+        HOLDS,
+    ),
+    (
+        "howto-rules-parameters",
+        "initial_value",
+        "4. Initializer: the default initializer for variables in this range.",
+        HOLDS,
+    ),
+    (
+        "howto-rules-parameters",
+        "regularisation_losses",
+        "5. Regularizer: the default regularizer for variables in this range.",
+        HOLDS,
+    ),
+    (
+        "howto-rules-parameters",
+        "type(split).__name__",
+        "7. Partitioner: the default partitioning program for variables in this range.",
+        HOLDS,
+    ),
+    (
+        "howto-rules-parameters",
+        "got.name",
+        "8. Custom_getter: the default custom inhalation of variables in this range.",
+        HOLDS,
+    ),
+    (
+        "howto-rules-parameters",
+        "typed.dtype.name",
+        "10. Dtype: the type of variable created in this scope.",
+        HOLDS,
+    ),
 ]
 
 SEED_FILES = {
@@ -507,7 +1047,11 @@ def test_each_source_has_a_notebook_covering_every_one_of_its_examples(source):
     name, code = mine[0]
     shown = set(re.findall(r'sources\.show\("([^"]+)"\)', code))
     tabled = set(re.findall(r'^    "([a-z0-9-]+)",$', code, re.MULTILINE))
-    rules = {e.id for e in sources.rules_of(source.file)} if f'sources.rules("{source.file}")' in code else set()
+    rules = (
+        {e.id for e in sources.rules_of(source.file)}
+        if f'sources.rules("{source.file}")' in code
+        else set()
+    )
     expected = {e.id for e in sources.examples_of(source.file)}
     assert shown | tabled | rules == expected, name
 
@@ -688,6 +1232,4 @@ def test_statement_counts_add_up(tf):
         t = sources.verdicts(source.file).tally
         listed = sources.unchecked(source.file)
         assert t.statements == t.claims + len(listed)
-        assert t.claims == sum(
-            len(e.claims) for e in sources.examples_of(source.file) if e.counted
-        )
+        assert t.claims == sum(len(e.claims) for e in sources.examples_of(source.file) if e.counted)

@@ -1,5 +1,7 @@
 """The Chinese blog post on variable sharing (``002_f4f5a5525d147526.txt``).
 
+Its code is adapted here; each example lists its changes in ``ported``.
+
 The repost lost every indentation and one closing quote; the code here restores
 them (the claimed outputs decide where a ``with`` block ends). Each snippet starts
 with its own ``import tensorflow as tf``, so each is its own program.

@@ -1,5 +1,7 @@
 """The English how-to article (``004_2ccd8ddd6ba974c2.txt``).
 
+Its code is adapted here; each example lists its changes in ``ported``.
+
 A machine translation of a Chinese post: its code was run together into single
 lines and its outputs had their first letter capitalised. The code here restores
 the line breaks; the outputs are quoted as the article prints them.
@@ -93,9 +95,20 @@ REUSE_TRUE_EXAMPLE = Example(
     title="two scopes, then reuse=True",
     code=REUSE_TRUE,
     claims=(
-        Claim("v1.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled", finding=CAPS),
-        Claim("v1.name", "Scope2/v1:0", "print", CAPITALISED.format("scope2"), "garbled", finding=CAPS),
-        Claim("v1_share.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled", finding=CAPS),
+        Claim(
+            "v1.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled", finding=CAPS
+        ),
+        Claim(
+            "v1.name", "Scope2/v1:0", "print", CAPITALISED.format("scope2"), "garbled", finding=CAPS
+        ),
+        Claim(
+            "v1_share.name",
+            "Scope1/v1:0",
+            "print",
+            CAPITALISED.format("scope1"),
+            "garbled",
+            finding=CAPS,
+        ),
     ),
     ported=(LINE_BREAKS, SHAPE, VARIABLE_SCOPE, GET_VARIABLE),
     sources=(HOWTO,),
@@ -127,8 +140,12 @@ EXAMPLES = (
         title="AUTO_REUSE: create on the first call, reuse after",
         code=AUTO_REUSE,
         claims=(
-            Claim("v1.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled", finding=CAPS),
-            Claim("v2.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled", finding=CAPS),
+            Claim(
+                "v1.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled", finding=CAPS
+            ),
+            Claim(
+                "v2.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled", finding=CAPS
+            ),
         ),
         ported=(
             LINE_BREAKS,

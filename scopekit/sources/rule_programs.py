@@ -87,9 +87,13 @@ regularisation_losses = len(
 )
 with tf.compat.v1.variable_scope("split", partitioner=tf.compat.v1.fixed_size_partitioner(2)):
     split = tf.compat.v1.get_variable("w", [4])
-with tf.compat.v1.variable_scope(
-    "got", custom_getter=lambda getter, name, *args, **kwargs: getter(name + "_seen", *args, **kwargs)
-):
+
+
+def renaming_getter(getter, name, *args, **kwargs):
+    return getter(name + "_seen", *args, **kwargs)
+
+
+with tf.compat.v1.variable_scope("got", custom_getter=renaming_getter):
     got = tf.compat.v1.get_variable("w", [1])
 with tf.compat.v1.variable_scope("typed", dtype=tf.float64):
     typed = tf.compat.v1.get_variable("w", [1])

@@ -173,7 +173,9 @@ def result_html(result: Result) -> str:
         left += ["<b>Printed</b>", _pre(result.stdout.rstrip("\n"))]
     if result.logged:
         left += ["<b>TensorFlow logged</b>", _pre("\n".join(result.logged))]
-        left += [f"<p class='sk-why'>Note: {escape(note)}</p>" for note in advice_notes(result.logged)]
+        left += [
+            f"<p class='sk-why'>Note: {escape(note)}</p>" for note in advice_notes(result.logged)
+        ]
     if result.error is not None:
         left += ["<b>Raised</b>", _pre(result.error_text)]
     right = ["<b>What scopekit captured</b>"]
@@ -287,7 +289,9 @@ class ClaimsTable:
                 )
         unexplained = [f for f in t.findings if f.kind == "unexplained"]
         if unexplained:
-            lines.append(f"  {sum(f.count for f in unexplained):>3} do not hold, with no explanation yet")
+            lines.append(
+                f"  {sum(f.count for f in unexplained):>3} do not hold, with no explanation yet"
+            )
         if t.shown_only:
             lines.append(f"  {t.shown_only:>3} more shown outside their setting, not counted")
         return lines

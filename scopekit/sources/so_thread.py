@@ -3,8 +3,8 @@
 ``000_bf3f400bfcaca25f.txt`` (Chinese) and ``001_c29cff149f045e48.txt`` (Korean) are
 translations of the same question and answers; ``003_699cbc8ef847592e.txt`` (English)
 retells the top answer. An example they share is written once here and credited to
-each. The code is ours, of the same shape as theirs: the names and values every
-claim depends on are kept.
+each. The code is adapted from the answers (Stack Overflow content, CC BY-SA): the
+changes that make it run on TensorFlow 2 are listed in each example's ``ported``.
 """
 
 from __future__ import annotations

@@ -54,6 +54,9 @@ REPLACED_BY = (
     "tf.variable_scope is gone; the working replacements are tf.compat.v1.name_scope and "
     "tf.compat.v1.variable_scope."
 )
+REPLACEMENT_FAILS = (
+    "op_scope's replacement, tf.name_scope(name, default_name, values), fails in TF 2"
+)
 DEPRECATED_WHY = (
     "Holds: both are marked deprecated and log a warning on every call. The release the "
     "sources name, r0.11, is not checked by running code."
@@ -218,7 +221,10 @@ def _thread(lang, source, quotes):
                 )
                 for quote in q["advice"]
             ]
-            + [_claim("deprecated", quote, "(True, True)", DEPRECATED_WHY) for quote in q["deprecated"]]
+            + [
+                _claim("deprecated", quote, "(True, True)", DEPRECATED_WHY)
+                for quote in q["deprecated"]
+            ]
             + [
                 _claim(
                     "(deprecated, name_scope_with_values)",
@@ -226,7 +232,7 @@ def _thread(lang, source, quotes):
                     "((True, True), 'works')",
                     REPLACED_BY,
                     "outdated",
-                    "op_scope's replacement, tf.name_scope(name, default_name, values), fails in TF 2",
+                    REPLACEMENT_FAILS,
                 )
             ],
         ),
@@ -235,24 +241,32 @@ def _thread(lang, source, quotes):
 
 
 ZH_QUOTES = {
-    "variable_scope_checks": "变量作用域允许创建新变量并共享已创建的变量,同时提供检查,以防止意外创建或共享。",
+    "variable_scope_checks": (
+        "变量作用域允许创建新变量并共享已创建的变量,同时提供检查,以防止意外创建或共享。"
+    ),
     "create_or_retrieve": (
-        "方法tf。Get_variable可以与变量名一起作为参数使用,以创建具有此名称的新变量或检索之前创建的变量。"
+        "方法tf。Get_variable可以与变量名一起作为参数使用,以创建具有此名称的新变量或检索之前创"
+        "建的变量。"
     ),
     "new_every_time": (
         "这与使用tf不同。变量构造函数,每次调用它都会创建一个新变量(如果已经存在这样的变量名,"
         "则可能会在变量名后面添加一个后缀)。"
     ),
     "same_effect": (
-        "这两个作用域对所有操作以及使用tf创建的变量具有相同的效果。变量,即作用域将作为操作或变量名的前缀添加。"
+        "这两个作用域对所有操作以及使用tf创建的变量具有相同的效果。变量,即作用域将作为操作或变"
+        "量名的前缀添加。"
     ),
     "ignored": "但是,名称作用域被tf.get_variable忽略。",
     "only_way": "放置使用tf访问的变量的唯一方法。作用域中的Get_variable是使用变量作用域",
     "name_scope_ops": "Tf.name_scope为默认图中的操作符创建命名空间。",
     "variable_scope_both": "特遣部队。Variable_scope为默认图中的变量和操作符创建命名空间。",
-    "ops_only": "除了变量作用域之外,还可以打开名称作用域,这样它们只会影响操作的名称,而不会影响变量的名称。",
+    "ops_only": (
+        "除了变量作用域之外,还可以打开名称作用域,这样它们只会影响操作的名称,而不会影响变量的名称。"
+    ),
     "op_scope_graph": "特遣部队。Op_scope与tf.name_scope相同,但用于创建指定变量的图。",
-    "variable_op_scope_graph": "特遣部队。Variable_op_scope与tf相同。Variable_scope,但用于在其中创建指定变量的图。",
+    "variable_op_scope_graph": (
+        "特遣部队。Variable_op_scope与tf相同。Variable_scope,但用于在其中创建指定变量的图。"
+    ),
     "question_graph_claims": [
         _claim(
             "(mixed_graphs, op_scope_graph)",
@@ -262,7 +276,10 @@ ZH_QUOTES = {
         ),
         _claim(
             "(mixed_graphs, variable_op_scope_graph)",
-            "这个上下文管理器验证给定的值是否来自同一个图,确保该图是默认图,并推入名称作用域和变量作用域。",
+            (
+                "这个上下文管理器验证给定的值是否来自同一个图,确保该图是默认图,并推入名称作用域和变"
+                "量作用域。"
+            ),
             "('ValueError', \"the values' graph\")",
             OP_SCOPE_GRAPH_WHY,
         ),
@@ -273,21 +290,23 @@ ZH_QUOTES = {
         "除非您知道自己在做什么,否则只坚持使用variable_scope将避免一些令人头痛的问题。",
     ],
     "deprecated": ["对于API r0.11, op_scope和variable_op_scope都已弃用。"],
-    "replaced_by": "从r0.11版本开始,op_scope和variable_op_scope都已弃用,并被name_scope和variable_scope所取代。",
+    "replaced_by": (
+        "从r0.11版本开始,op_scope和variable_op_scope都已弃用,并被name_scope和variable_scope所取代。"
+    ),
 }
 
 KO_QUOTES = {
     "variable_scope_checks": (
-        "변수 범위를 사용하면 실수로 만들거나 공유하지 않도록 확인하면서 새 변수를 작성하고 이미 작성된 "
-        "변수를 공유 할 수 있습니다."
+        "변수 범위를 사용하면 실수로 만들거나 공유하지 않도록 확인하면서 새 변수를 작성하고 이미 작"
+        "성된 변수를 공유 할 수 있습니다."
     ),
     "create_or_retrieve": (
-        "이 메소드 tf.get_variable는 변수 이름을 인수로 사용하여 해당 이름으로 새 변수를 작성하거나 "
-        "이전에 작성된 변수를 검색 할 수 있습니다."
+        "이 메소드 tf.get_variable는 변수 이름을 인수로 사용하여 해당 이름으로 새 변수를 작성하거나"
+        " 이전에 작성된 변수를 검색 할 수 있습니다."
     ),
     "new_every_time": (
-        "이것은 tf.Variable호출 될 때마다 새 변수를 생성하는 생성자를 사용하는 것과 다릅니다 (그리고 "
-        "그러한 이름을 가진 변수가 이미 존재하는 경우 변수 이름에 접미사를 추가 할 수 있음)."
+        "이것은 tf.Variable호출 될 때마다 새 변수를 생성하는 생성자를 사용하는 것과 다릅니다 (그리"
+        "고 그러한 이름을 가진 변수가 이미 존재하는 경우 변수 이름에 접미사를 추가 할 수 있음)."
     ),
     "same_effect": (
         "두 범위는 모든 작업에 동일한 영향을 미치며을 사용하여 생성 된 변수 tf.Variable, 즉 범위는 "
@@ -295,14 +314,16 @@ KO_QUOTES = {
     ),
     "ignored": "그러나 이름 범위는로 무시됩니다 tf.get_variable.",
     "only_way": (
-        "tf.get_variable범위에서 사용하여 액세스 한 변수를 배치하는 유일한 방법 은 다음 예제와 같이 "
-        "변수 범위를 사용하는 것입니다."
+        "tf.get_variable범위에서 사용하여 액세스 한 변수를 배치하는 유일한 방법 은 다음 예제와 같이"
+        " 변수 범위를 사용하는 것입니다."
     ),
     "name_scope_ops": "tf.name_scope 기본 그래프에서 연산자의 네임 스페이스를 만듭니다.",
-    "variable_scope_both": "tf.variable_scope 기본 그래프에서 변수와 연산자 모두에 대한 네임 스페이스를 만듭니다.",
+    "variable_scope_both": (
+        "tf.variable_scope 기본 그래프에서 변수와 연산자 모두에 대한 네임 스페이스를 만듭니다."
+    ),
     "ops_only": (
-        "변수 범위와 함께 이름 범위를 열 수 있으며, 변수의 이름에는 영향을 미치지 않지만 op의 이름에만 "
-        "영향을 미칩니다."
+        "변수 범위와 함께 이름 범위를 열 수 있으며, 변수의 이름에는 영향을 미치지 않지만 op의 이름"
+        "에만 영향을 미칩니다."
     ),
     "op_scope_graph": "tf.op_scopetf.name_scope지정된 변수가 생성 된 그래프의 경우 와 동일 합니다.",
     "variable_op_scope_graph": (
@@ -330,8 +351,8 @@ KO_QUOTES = {
     ],
     "initializer": "tf.variable_scopevariable_op_scope지정된 추가하거나 초기화 기본.",
     "advice": [
-        "현재 내부 코드 및 라이브러리를 제외하고는 모든 사람이 사용 variable_scope하고 사용하지 않는 "
-        "것이 좋습니다 name_scope.",
+        "현재 내부 코드 및 라이브러리를 제외하고는 모든 사람이 사용 variable_scope하고 사용하지 않"
+        "는 것이 좋습니다 name_scope.",
         "고집으로 variable_scope인해 호환성의이 종류 만 당신은 몇 가지 두통을 피할 수 있습니다.",
     ],
     "deprecated": [
@@ -339,7 +360,8 @@ KO_QUOTES = {
         "variable_op_scopeop_scope 는 모두 더 이상 사용되지 않으며 전혀 사용해서는 안됩니다.",
     ],
     "replaced_by": (
-        "버전 r0.11로, op_scope그리고 variable_op_scope모두 사용 중지 하고 대체 name_scope하고 variable_scope."
+        "버전 r0.11로, op_scope그리고 variable_op_scope모두 사용 중지 하고 대체 name_scope하고 "
+        "variable_scope."
     ),
 }
 
@@ -476,7 +498,10 @@ BLOG_RULES = (
         [
             _claim(
                 "new_every_time",
-                "tf.Variable():只要使用该函数,一律创建新的variable,如果出现重名,变量名后面会自动加上后缀1,2….",
+                (
+                    "tf.Variable():只要使用该函数,一律创建新的variable,如果出现重名,变量名后面会自"
+                    "动加上后缀1,2…."
+                ),
                 "(True, 'w:0', 'w_1:0')",
                 NEW_EVERY_TIME_WHY,
             ),
@@ -498,12 +523,18 @@ BLOG_RULES = (
         [
             _claim(
                 "(ns_variable.name, vs_variable.name, ns_got.name)",
-                "这两种作用域都会给tf.Variable()创建的变量加上词头,而tf.name_scope对tf.get_variable()创建的变量没有词头影响",
+                (
+                    "这两种作用域都会给tf.Variable()创建的变量加上词头,而tf.name_scope对tf.get_vari"
+                    "able()创建的变量没有词头影响"
+                ),
                 "('ns/w:0', 'vs/w:0', 'g:0')",
             ),
             _claim(
                 "initial_value",
-                "变量域(variable scope):通过tf.variable_scope()来实现;可以通过设置reuse 标志以及初始化方式来影响域下的变量。",
+                (
+                    "变量域(variable scope):通过tf.variable_scope()来实现;可以通过设置reuse 标志以"
+                    "及初始化方式来影响域下的变量。"
+                ),
                 "[3.0]",
                 "Holds: a scope's initializer becomes the default of every get_variable in it "
                 "(its reuse flag is checked by the sharing examples).",
@@ -682,7 +713,10 @@ CAPTURED_CASES = (
     ),
     _captured_cases(
         KO,
-        "문자열 대신 캡처 된 객체를 사용하여 변수 범위를 열 때 ops의 현재 이름 범위를 변경하지 않습니다.",
+        (
+            "문자열 대신 캡처 된 객체를 사용하여 변수 범위를 열 때 ops의 현재 이름 범위를 변경하지 "
+            "않습니다."
+        ),
         "",
     ),
 )
@@ -702,27 +736,40 @@ UNCHECKED: tuple[Unchecked, ...] = (
     *_thread_unchecked(
         ZH,
         [
-            ("使用默认图形的graph. name_scope()的包装器。", "says how name_scope is built, not what it names", ""),
             (
-                "除了variable_scope的功能基本上扩展了name_scope的功能之外,它们在一起的行为方式可能会让你感到惊讶",
+                "使用默认图形的graph. name_scope()的包装器。",
+                "says how name_scope is built, not what it names",
+                "",
+            ),
+            (
+                (
+                    "除了variable_scope的功能基本上扩展了name_scope的功能之外,它们在一起的行为方式"
+                    "可能会让你感到惊讶"
+                ),
                 "introduces the example below it",
                 "so-foo-bar",
             ),
             ("这种行为有它的用途,并且证明了这两个作用域的共存", OPINION, ""),
             ("Name_scope和variable_scope可以嵌套", "introduces the example below it", "so-ns-vs"),
             (
-                "当我们使用tf.variable_scope(\"name\")时,会隐式地打开一个tf.name_scope(\"name\")。",
+                '当我们使用tf.variable_scope("name")时,会隐式地打开一个tf.name_scope("name")。',
                 "introduces the example below it",
                 "so-implicit-name-scope",
             ),
             ("命名空间是一种以分层方式组织变量和操作符名称的方法", DEFINITION, ""),
             (
-                "tf定义的作用域。Variable_op_scope或tf。Variable_scope与tf兼容。Get_variable(它忽略了另外两个作用域)",
+                (
+                    "tf定义的作用域。Variable_op_scope或tf。Variable_scope与tf兼容。Get_variable(它"
+                    "忽略了另外两个作用域)"
+                ),
                 "restates what the op_scope example asserts",
                 "so-op-scope",
             ),
             (
-                "特遣部队。Op_scope和tf。Variable_op_scope只是从指定变量列表中选择一个图来创建范围。",
+                (
+                    "特遣部队。Op_scope和tf。Variable_op_scope只是从指定变量列表中选择一个图来创建"
+                    "范围。"
+                ),
                 "restates the two sentences on op_scope's graph, checked as claims",
                 "so-rules-op-scope-zh",
             ),
@@ -742,52 +789,95 @@ UNCHECKED: tuple[Unchecked, ...] = (
     *_thread_unchecked(
         KO,
         [
-            ("Graph.name_scope()기본 그래프 를 사용하기 위한 래퍼입니다 .", "says how name_scope is built, not what it names", ""),
             (
-                "variable_scope기능이 기본적으로의 기능을 확장 한다는 사실 외에도 name_scope서로 잘 어울리지 않는 방법을 고려하십시오.",
+                "Graph.name_scope()기본 그래프 를 사용하기 위한 래퍼입니다 .",
+                "says how name_scope is built, not what it names",
+                "",
+            ),
+            (
+                (
+                    "variable_scope기능이 기본적으로의 기능을 확장 한다는 사실 외에도 name_scope서"
+                    "로 잘 어울리지 않는 방법을 고려하십시오."
+                ),
                 "introduces the example below it",
                 "so-foo-bar",
             ),
-            ("name_scopevariable_scope중첩 될 수 있습니다 :", "introduces the example below it", "so-ns-vs"),
             (
-                "우리가 할 때 with tf.variable_scope(\"name\")이것은 암묵적으로을 엽니 다 tf.name_scope(\"name\").",
+                "name_scopevariable_scope중첩 될 수 있습니다 :",
+                "introduces the example below it",
+                "so-ns-vs",
+            ),
+            (
+                (
+                    '우리가 할 때 with tf.variable_scope("name")이것은 암묵적으로을 엽니 다 '
+                    'tf.name_scope("name").'
+                ),
                 "introduces the example below it",
                 "so-implicit-name-scope",
             ),
-            ("네임 스페이스는 변수와 연산자의 이름을 계층 적으로 구성하는 방법입니다", DEFINITION, ""),
             (
-                "범위에 의해 정의 tf.variable_op_scope되거나 tf.variable_scope호환되는 tf.get_variable범위 (다른 두 가지 범위는 무시)",
+                "네임 스페이스는 변수와 연산자의 이름을 계층 적으로 구성하는 방법입니다",
+                DEFINITION,
+                "",
+            ),
+            (
+                (
+                    "범위에 의해 정의 tf.variable_op_scope되거나 tf.variable_scope호환되는 tf.get_v"
+                    "ariable범위 (다른 두 가지 범위는 무시)"
+                ),
                 "restates what the op_scope example asserts",
                 "so-op-scope",
             ),
             (
-                "tf.op_scope그리고 tf.variable_op_scope막에 대한 범위를 만들기 위해 지정된 변수리스트에서 선택 그래프.",
+                (
+                    "tf.op_scope그리고 tf.variable_op_scope막에 대한 범위를 만들기 위해 지정된 변수"
+                    "리스트에서 선택 그래프."
+                ),
                 "restates the two sentences on op_scope's graph, checked as claims",
                 "so-rules-op-scope-ko",
             ),
             (
-                "variable_op_scopeop_scope입력으로 변수 세트를 가지고 작업을 만들 수 있도록 설계되었습니다.",
+                (
+                    "variable_op_scopeop_scope입력으로 변수 세트를 가지고 작업을 만들 수 있도록 설"
+                    "계되었습니다."
+                ),
                 "introduces the example below it",
                 "so-op-scope",
             ),
-            ("변수 공유 메커니즘의 목적을 위해 별도의 유형의 범위 (변수 범위)가 도입되었습니다.", MOTIVE, ""),
             (
-                "이를 통해 다른 이름 범위 내에서도 프로그램의 여러 부분에서 변수를 쉽게 공유 할 수 있습니다.",
+                "변수 공유 메커니즘의 목적을 위해 별도의 유형의 범위 (변수 범위)가 도입되었습니다.",
+                MOTIVE,
+                "",
+            ),
+            (
+                (
+                    "이를 통해 다른 이름 범위 내에서도 프로그램의 여러 부분에서 변수를 쉽게 공유 할"
+                    " 수 있습니다."
+                ),
                 "introduces the example below it",
                 "so-sharing-across-name-scopes",
             ),
             (
-                "이제 tf.variable_scope()모든 변수의 이름에 접두사를 추가하는 방법 (어떻게 작성하든 상관 없음), ops, constant가 표시됩니다.",
+                (
+                    "이제 tf.variable_scope()모든 변수의 이름에 접두사를 추가하는 방법 (어떻게 작성"
+                    "하든 상관 없음), ops, constant가 표시됩니다."
+                ),
                 "sums up the names the scoping function printed",
                 "so-scoping-function",
             ),
             (
-                "반면에 사용하려는 변수와 범위를 알고 있다고 가정하므로 tf.name_scope()작성된 변수는 무시합니다 tf.get_variable().",
+                (
+                    "반면에 사용하려는 변수와 범위를 알고 있다고 가정하므로 tf.name_scope()작성된 "
+                    "변수는 무시합니다 tf.get_variable()."
+                ),
                 "sums up the names the scoping function printed",
                 "so-scoping-function",
             ),
             (
-                "tf.variable_scope():에 전달 된 이름의 네임 스페이스를 관리합니다 tf.get_variable().",
+                (
+                    "tf.variable_scope():에 전달 된 이름의 네임 스페이스를 관리합니다 tf.get_variab"
+                    "le()."
+                ),
                 "restates what the variable-scope example prints",
                 "so-variable-scope-prefixes-all",
             ),
@@ -808,18 +898,27 @@ UNCHECKED: tuple[Unchecked, ...] = (
     ),
     Unchecked(
         BLOG,
-        "之所以会出现这两种类型的scope,主要是后者(variable scope)为了实现tensorflow中的变量共享机制",
+        (
+            "之所以会出现这两种类型的scope,主要是后者(variable "
+            "scope)为了实现tensorflow中的变量共享机制"
+        ),
         MOTIVE,
     ),
     Unchecked(
         BLOG,
-        "在tensorflow中变量共享机制是通过tf.get_variable()和tf.variable_scope()两者搭配使用来实现的。",
+        (
+            "在tensorflow中变量共享机制是通过tf.get_variable()和tf.variable_scope()两者搭配使用来实"
+            "现的。"
+        ),
         "introduces the example below it",
         "blog-sharing-with-reuse",
     ),
     Unchecked(
         BLOG,
-        "当 reuse 设置为 True 或者 tf.AUTO_REUSE 时,表示这个scope下的变量是重用的或者共享的,也说明这个变量以前就已经创建好了。",
+        (
+            "当 reuse 设置为 True 或者 tf.AUTO_REUSE 时,表示这个scope下的变量是重用的或者共享的,也"
+            "说明这个变量以前就已经创建好了。"
+        ),
         "the condition of the next sentence, whose claims check it for True and for AUTO_REUSE",
         "blog-auto-reuse-before-create",
     ),
