@@ -56,8 +56,8 @@ def examples():
     return list(EXAMPLES)
 
 
-def run(chosen: Example) -> Result:
-    """Run an example (after the examples it follows) in a fresh graph; check its claims."""
+def run(chosen):
+    """Run an Example (after the examples it follows) in a fresh graph; return its Result."""
     from .runner import run_example
 
     return run_example(chosen)

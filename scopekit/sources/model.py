@@ -56,7 +56,7 @@ class Source:
 
     @property
     def credit(self) -> str:
-        """One line: adapted from <title>, by whom, under which licence, from which seed."""
+        """Says the code is adapted from <title>, by whom, under which licence, from which seed."""
         parts = [f"Code and quotes adapted from {self.title}"]
         if self.origin:
             parts.append(self.origin)
