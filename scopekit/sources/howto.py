@@ -119,7 +119,7 @@ EXAMPLES = (
     REUSE_TRUE_EXAMPLE,
     Example(
         id="howto-scope2-again",
-        title="the same name in scope2 again, without reuse",
+        title="asking again for an existing name without reuse fails",
         code=SCOPE2_AGAIN,
         claims=(
             Claim(
@@ -161,7 +161,7 @@ EXAMPLES = (
     ),
     Example(
         id="howto-reuse-true-first-round",
-        title="reuse=True on the first call",
+        title="reuse=True fails before the variable exists",
         code=REUSE_TRUE_FIRST_ROUND,
         claims=(
             Claim(
@@ -184,7 +184,7 @@ EXAMPLES = (
     ),
     Example(
         id="howto-api",
-        title="the parameters of variable_scope",
+        title="variable_scope's full parameter list",
         code=SIGNATURE,
         claims=(
             Claim(

@@ -86,8 +86,8 @@ class Claim:
         kind: when it is expected not to hold, one of WHY_KINDS.
         means: for a ``prose`` claim, the value the sentence predicts for
             <expression>, in our words (the sentence itself stays in ``claimed``).
-        finding: for a claim expected not to hold, the mistake in a few words. Claims of
-            one source with the same finding are one finding, counted once with a count.
+        finding: for a claim expected not to hold, the mistake in a few words. In a
+            tally, claims with the same finding are one finding, with a count.
     """
 
     expression: str

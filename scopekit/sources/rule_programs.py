@@ -134,8 +134,6 @@ except ValueError:
 """
 
 TF2_API = """\
-import inspect
-
 tf2_has = {name: hasattr(tf, name) for name in ("variable_scope", "get_variable", "variable")}
 histogram_summary_exists = hasattr(tf.compat.v1, "histogram_summary")
 deprecated = tuple(
@@ -148,8 +146,6 @@ try:
     name_scope_with_values = "works"
 except TypeError as error:
     name_scope_with_values = f"TypeError: {error}"
-with tf.compat.v1.name_scope(None, "Sum", []) as compat_name_scope:
-    pass
 """
 
 CAPTURED_SCOPE_CASES = """\

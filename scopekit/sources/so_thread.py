@@ -252,7 +252,7 @@ IGNORES_NAME_SCOPE = Example(
 EXAMPLES = (
     Example(
         id="so-foo-bar",
-        title="name_scope outside, variable_scope inside",
+        title="get_variable skips an outer name scope; an op keeps it",
         code=FOO_BAR,
         claims=(
             Claim("x.name", "bar/x:0", "print"),
@@ -267,7 +267,7 @@ EXAMPLES = (
     ),
     Example(
         id="so-ns-vs",
-        title="get_variable, tf.Variable and an op under ns/vs",
+        title="under ns/vs, only get_variable skips the name scope ns",
         code=NS_VS,
         claims=(
             Claim("v1.name", "'vs/v1:0'"),

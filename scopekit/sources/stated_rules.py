@@ -41,6 +41,11 @@ DEFAULT_IS_NOT_FETCH_OR_CREATE = (
     "disallowed); with reuse=True it refuses a name that does not. It was the same in "
     "TensorFlow 1."
 )
+DEFAULT_IS_NOT_FETCH_ONLY = (
+    "That is what reuse=True does. With the default reuse (None at the top), get_variable "
+    "creates a variable that does not exist yet, and refuses a name that exists (ValueError: "
+    "Variable v already exists, disallowed). It was the same in TensorFlow 1."
+)
 NEW_EVERY_TIME_WHY = "Holds: each call makes a new variable, and a taken name gets _1, _2 ..."
 TF1_ADVICE = (
     "TensorFlow 1 advice. TensorFlow 2 has no tf.variable_scope (nor tf.get_variable): "
@@ -549,7 +554,7 @@ HOWTO_RULES = (
     _rules(
         "howto-rules-get-variable",
         "get_variable and reuse, as the article states them",
-        rules.GET_OR_CREATE + rules.NEW_EVERY_TIME + rules.REUSE_FLAGS + rules.TF2_API,
+        rules.GET_OR_CREATE + rules.NEW_EVERY_TIME + rules.REUSE_FLAGS,
         HOWTO,
         [
             _claim(
@@ -592,7 +597,7 @@ HOWTO_RULES = (
                 "so we use get_variable (), which searches for variable names, uses them "
                 "directly, and doesn't create new ones.",
                 "v:0",
-                DEFAULT_IS_NOT_FETCH_OR_CREATE,
+                DEFAULT_IS_NOT_FETCH_ONLY,
                 "wrong",
                 "get_variable's default is not fetch-only (that is reuse=True)",
             ),
