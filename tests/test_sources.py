@@ -1233,3 +1233,10 @@ def test_statement_counts_add_up(tf):
         listed = sources.unchecked(source.file)
         assert t.statements == t.claims + len(listed)
         assert t.claims == sum(len(e.claims) for e in sources.examples_of(source.file) if e.counted)
+
+
+def test_rules_view_notes_a_recommended_replacement_that_fails_in_tf2(tf):
+    text = sources.rules("003").to_text()
+    # summary-rules-op-scope calls op_scope, whose warning recommends tf.name_scope(..., values).
+    assert "TensorFlow logged: tf.op_scope(values, name, default_name) is deprecated" in text
+    assert "note: TF 2's tf.name_scope takes only a name" in text

@@ -361,6 +361,8 @@ class RulesView:
                     out += _value_lines("why", claim.why)
             if result.error is not None:
                 out += ["", f"  Raised: {result.error_text}"]
+            out += [f"  TensorFlow logged: {line}" for line in result.logged]
+            out += [f"  note: {note}" for note in advice_notes(result.logged)]
         out += ["", f"Sentences no claim of their own checks ({len(self.unchecked)})"]
         for entry in self.unchecked:
             where = f" (checked by {entry.checked_by})" if entry.checked_by else ""
@@ -386,10 +388,16 @@ class RulesView:
                     f"<td>{_pre(actual)}</td>"
                     f"<td><span class='{css}'>{escape(check.verdict)}</span>{why}</td></tr>"
                 )
+            logged = "".join(
+                f"<p class='sk-why'>TensorFlow logged: {escape(line)}</p>" for line in result.logged
+            ) + "".join(
+                f"<p class='sk-why'>Note: {escape(note)}</p>"
+                for note in advice_notes(result.logged)
+            )
             parts.append(
                 f"<h3>{escape(result.example.id)}: {escape(result.example.title)}</h3>"
                 f"<details><summary>the program</summary>{_pre(result.example.code)}</details>"
-                f"<table class='sk-claims'>{''.join(rows)}</table>"
+                f"<table class='sk-claims'>{''.join(rows)}</table>{logged}"
             )
         items = "".join(
             f"<li>{escape(u.quote)}<div class='sk-why'>{escape(u.why)}"
