@@ -19,7 +19,7 @@ own claim, credited to that translation only.
 
 from __future__ import annotations
 
-from . import rule_programs as rules
+from . import rule_programs as programs
 from .model import Claim, Example, Unchecked
 from .so_thread import KO, SUMMARY, ZH
 
@@ -91,10 +91,12 @@ KO_CHECKS_DEFAULT_WHY = (
 
 
 def _claim(expression, quote, means, why="", kind="", finding=""):
+    """A sentence quoted from a source, predicting ``means`` for ``expression``."""
     return Claim(expression, quote, "prose", why, kind, means, finding)
 
 
 def _rules(id_, title, code, source, claims, note=""):
+    """One of scopekit's programs with the claims of one source it tests."""
     return Example(
         id=id_,
         title=title,
@@ -116,7 +118,7 @@ def _thread(lang, source, quotes):
         _rules(
             f"so-rules-get-variable-{lang}",
             "get_variable and tf.Variable, as the thread describes them",
-            rules.GET_OR_CREATE + rules.NEW_EVERY_TIME,
+            programs.GET_OR_CREATE + programs.NEW_EVERY_TIME,
             source,
             [
                 _claim(
@@ -143,7 +145,7 @@ def _thread(lang, source, quotes):
         _rules(
             f"so-rules-prefixes-{lang}",
             "what each scope prefixes, as the thread states it",
-            rules.BOTH_SCOPES,
+            programs.BOTH_SCOPES,
             source,
             [
                 _claim(
@@ -179,7 +181,7 @@ def _thread(lang, source, quotes):
         _rules(
             f"so-rules-op-scope-{lang}",
             "op_scope and variable_op_scope with values from another graph",
-            rules.OP_SCOPE_GRAPHS,
+            programs.OP_SCOPE_GRAPHS,
             source,
             [
                 _claim(
@@ -198,7 +200,7 @@ def _thread(lang, source, quotes):
         _rules(
             f"so-rules-defaults-{lang}",
             "a variable scope's initializer",
-            rules.SCOPE_DEFAULTS,
+            programs.SCOPE_DEFAULTS,
             source,
             [
                 _claim(
@@ -213,7 +215,7 @@ def _thread(lang, source, quotes):
         _rules(
             f"so-rules-tf2-{lang}",
             "the thread's advice and deprecations, on TensorFlow 2",
-            rules.TF2_API,
+            programs.TF2_API,
             source,
             [
                 _claim(
@@ -373,7 +375,7 @@ KO_QUOTES = {
 TENSORBOARD_KO = _rules(
     "so-rules-tensorboard-ko",
     "where TensorBoard draws b",
-    rules.TENSORBOARD_NODES,
+    programs.TENSORBOARD_NODES,
     KO,
     [
         _claim(
@@ -394,7 +396,7 @@ SUMMARY_RULES = (
     _rules(
         "summary-rules-get-variable",
         "get_variable and tf.Variable, as the summary describes them",
-        rules.GET_OR_CREATE + rules.NEW_EVERY_TIME,
+        programs.GET_OR_CREATE + programs.NEW_EVERY_TIME,
         SUMMARY,
         [
             _claim(
@@ -418,7 +420,7 @@ SUMMARY_RULES = (
     _rules(
         "summary-rules-prefixes",
         "what each scope prefixes, as the summary states it",
-        rules.BOTH_SCOPES,
+        programs.BOTH_SCOPES,
         SUMMARY,
         [
             _claim(
@@ -454,7 +456,7 @@ SUMMARY_RULES = (
     _rules(
         "summary-rules-op-scope",
         "op_scope and variable_op_scope, as the summary describes them",
-        rules.OP_SCOPE_GRAPHS + rules.TF2_API,
+        programs.OP_SCOPE_GRAPHS + programs.TF2_API,
         SUMMARY,
         [
             _claim(
@@ -498,7 +500,7 @@ BLOG_RULES = (
     _rules(
         "blog-rules-get-variable",
         "the blog's two ways to make a variable, stated in words",
-        rules.GET_OR_CREATE + rules.NEW_EVERY_TIME,
+        programs.GET_OR_CREATE + programs.NEW_EVERY_TIME,
         BLOG,
         [
             _claim(
@@ -523,7 +525,7 @@ BLOG_RULES = (
     _rules(
         "blog-rules-scopes",
         "what the blog says each scope does",
-        rules.BOTH_SCOPES + rules.SCOPE_DEFAULTS,
+        programs.BOTH_SCOPES + programs.SCOPE_DEFAULTS,
         BLOG,
         [
             _claim(
@@ -554,7 +556,7 @@ HOWTO_RULES = (
     _rules(
         "howto-rules-get-variable",
         "get_variable and reuse, as the article states them",
-        rules.GET_OR_CREATE + rules.NEW_EVERY_TIME + rules.REUSE_FLAGS,
+        programs.GET_OR_CREATE + programs.NEW_EVERY_TIME + programs.REUSE_FLAGS,
         HOWTO,
         [
             _claim(
@@ -628,7 +630,7 @@ HOWTO_RULES = (
     _rules(
         "howto-rules-parameters",
         "what the article says each parameter of variable_scope does",
-        rules.SCOPE_DEFAULTS,
+        programs.SCOPE_DEFAULTS,
         HOWTO,
         [
             _claim(
@@ -675,7 +677,7 @@ def _captured_cases(source, quote, lang):
     return Example(
         id=f"so-captured-scope-cases{lang}",
         title="a captured variable scope reopened at the top, and with auxiliary_name_scope=False",
-        code=rules.CAPTURED_SCOPE_CASES,
+        code=programs.CAPTURED_SCOPE_CASES,
         claims=(
             _claim(
                 "top.op.name",

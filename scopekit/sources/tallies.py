@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import WHY_KINDS, Result, Unchecked
+from .model import Result, Unchecked
 
 # TensorFlow's deprecation warnings recommend TF 1 replacements; these fail in TF 2.
 LOGGED_ADVICE = {
@@ -85,7 +85,7 @@ class Tally:
 
 
 def tally(results: Sequence[Result], unchecked: Sequence[Unchecked] = ()) -> Tally:
-    """Count the counted results' claims, grouping failures of one source into findings."""
+    """Count the counted results' claims, grouping their failures into findings."""
     counted = [r for r in results if r.example.counted]
     checks = [c for r in counted for c in r.checks]
     groups: dict[tuple, list] = {}
@@ -190,12 +190,13 @@ class Verdicts:
                 f"- {self.rules_right()} of the {self.rules_total()} claims testing rules "
                 "it states in words"
             )
-        lines.append(f"\n**Wrong** ({len(self.wrong())} findings):" if self.wrong() else "")
+        if self.wrong():
+            lines.append(f"\n**Wrong** ({_count(len(self.wrong()), 'finding')}):")
         lines += [f"- {f.line}" for f in self.wrong()[:most]]
         if self.obsolete():
             lines.append("\n**Obsolete in TensorFlow 2**:")
             lines += [f"- {f.line}" for f in self.obsolete()[:most]]
-        return Sentences("\n".join(line for line in lines if line != ""))
+        return Sentences("\n".join(lines))
 
     def summary(self) -> Sentences:
         """The concluding sentences: counts, every finding, what was not checked."""
@@ -237,8 +238,3 @@ class Verdicts:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def why_words(kind: str) -> str:
-    """A finding kind in words."""
-    return WHY_KINDS.get(kind, "unexplained")
