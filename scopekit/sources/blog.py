@@ -1,5 +1,7 @@
 """The Chinese blog post on variable sharing (``002_f4f5a5525d147526.txt``).
 
+Its code is adapted here; each example lists its changes in ``ported``.
+
 The repost lost every indentation and one closing quote; the code here restores
 them (the claimed outputs decide where a ``with`` block ends). Each snippet starts
 with its own ``import tensorflow as tf``, so each is its own program.
@@ -70,6 +72,18 @@ FAILING_CALL = 'tf.compat.v1.get_variable("var_1", shape=[1])'
 # The blog's own words for "the code above raises an error".
 SAYS_IT_FAILS = "则上述代码会报错"
 
+SHARING_WITH_REUSE = Example(
+    id="blog-sharing-with-reuse",
+    title="reuse=True returns the variable made before",
+    code=SHARING,
+    claims=(
+        Claim("var_1.name", "cltdevelop/var_1:0", "print"),
+        Claim("var_2.name", "cltdevelop/var_1:0", "print"),
+    ),
+    ported=(INDENTATION, VARIABLE_SCOPE, GET_VARIABLE),
+    sources=(BLOG,),
+)
+
 EXAMPLES = (
     Example(
         id="blog-variable-suffixes",
@@ -108,17 +122,7 @@ EXAMPLES = (
         ),
         sources=(BLOG,),
     ),
-    Example(
-        id="blog-sharing-with-reuse",
-        title="reuse=True returns the variable made before",
-        code=SHARING,
-        claims=(
-            Claim("var_1.name", "cltdevelop/var_1:0", "print"),
-            Claim("var_2.name", "cltdevelop/var_1:0", "print"),
-        ),
-        ported=(INDENTATION, VARIABLE_SCOPE, GET_VARIABLE),
-        sources=(BLOG,),
-    ),
+    SHARING_WITH_REUSE,
     Example(
         id="blog-reuse-before-create",
         title="reuse=True for a variable nobody made",
@@ -130,10 +134,12 @@ EXAMPLES = (
                 "ValueErrorL Variable cltdevelop/v1 doesnot exist, "
                 "or was not created with tf.get_variable()",
                 "error",
-                "Right error, garbled message: 'ValueErrorL' and 'doesnot' are typos, the "
-                "variable is cltdevelop/var_1 (not v1), and TensorFlow now adds a hint about "
-                "reuse=tf.AUTO_REUSE.",
+                "Right error, garbled message: 'ValueErrorL' and 'doesnot' are typos, and the "
+                "variable is cltdevelop/var_1 (not v1). The blog also cut the message short: "
+                "TensorFlow 1 already went on with 'Did you mean to set reuse=tf.AUTO_REUSE in "
+                "VarScope?', as TensorFlow here does.",
                 "garbled",
+                finding="the error message is mistyped and cut short",
             ),
         ),
         ported=(INDENTATION, VARIABLE_SCOPE, GET_VARIABLE),
@@ -151,6 +157,7 @@ EXAMPLES = (
                 "The blog's note puts True and tf.AUTO_REUSE together, but AUTO_REUSE "
                 "creates the variable when it does not exist yet; only reuse=True fails.",
                 "wrong",
+                finding="AUTO_REUSE does not fail for a missing variable: it creates it",
             ),
         ),
         ported=(
@@ -180,7 +187,11 @@ EXAMPLES = (
         ),
         ported=(INDENTATION, VARIABLE_SCOPE, GET_VARIABLE),
         sources=(BLOG,),
-        after="blog-sharing-with-reuse",
+        after=SHARING_WITH_REUSE,
+        shown_only=(
+            "the blog's claim is about a variable 'that was not created before'; run after "
+            "the sharing snippet, it was"
+        ),
         note=(
             "The blog runs this snippet in its own program. A reader who runs the two "
             "snippets in one graph sees no error at all."

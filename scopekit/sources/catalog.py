@@ -2,40 +2,57 @@
 
 from __future__ import annotations
 
-from . import blog, howto, so_thread
-from .model import Example, Source
+from . import blog, howto, so_thread, stated_rules
+from .model import Example, Source, Unchecked
+
+STACK_OVERFLOW_LICENCE = "CC BY-SA (Stack Overflow content)"
+QUESTION = "“What's the difference of name scope and a variable scope in tensorflow?”"
 
 SOURCES: tuple[Source, ...] = (
     Source(
         so_thread.ZH,
         "zh",
-        "Stack Overflow: the name_scope / variable_scope question and its answers "
-        "(Chinese machine translation)",
+        f"the Chinese translation of the Stack Overflow question {QUESTION} and its answers",
+        "Stack Overflow answers, machine-translated; the seed names no translator or site",
+        STACK_OVERFLOW_LICENCE,
     ),
     Source(
         so_thread.KO,
         "ko",
-        "The same Stack Overflow question and answers (Korean translation)",
+        f"the Korean translation of the Stack Overflow question {QUESTION} and its answers",
+        "Stack Overflow answers, machine-translated; the seed names no translator or site",
+        STACK_OVERFLOW_LICENCE,
     ),
     Source(
         blog.BLOG,
         "zh",
-        "A Chinese blog post on variable sharing and the two scopes (reposted from CSDN)",
+        "a Chinese blog post on variable sharing and the two scopes",
+        "reposted from the CSDN blog of user u012609509 "
+        "(blog.csdn.net/u012609509/article/details/80045529)",
     ),
     Source(
         so_thread.SUMMARY,
         "en",
-        "An English summary of the top Stack Overflow answer",
+        "an English summary of the top Stack Overflow answer",
+        "posted on Tencent Cloud's developer community; it retells a Stack Overflow answer",
+        "the answer it retells is " + STACK_OVERFLOW_LICENCE,
     ),
     Source(
         howto.HOWTO,
         "en",
-        "An English how-to article on tf.name_scope vs tf.variable_scope "
-        "(machine-translated from Chinese)",
+        "an English how-to article on tf.name_scope vs tf.variable_scope",
+        "Shulou (shulou.com, SLTechnology News&Howtos), machine-translated from Chinese",
+        "“all rights reserved”, says the site",
     ),
 )
 
-EXAMPLES: tuple[Example, ...] = so_thread.EXAMPLES + blog.EXAMPLES + howto.EXAMPLES
+# The programs each source shows, then the programs testing the rules it states in words.
+SHOWN: tuple[Example, ...] = (
+    so_thread.EXAMPLES + stated_rules.CAPTURED_CASES + blog.EXAMPLES + howto.EXAMPLES
+)
+RULES: tuple[Example, ...] = stated_rules.EXAMPLES
+EXAMPLES: tuple[Example, ...] = SHOWN + RULES
+UNCHECKED: tuple[Unchecked, ...] = stated_rules.UNCHECKED
 
 
 def all_sources() -> list[Source]:
@@ -64,6 +81,18 @@ def examples_of(name: str) -> list[Example]:
     """The examples a source shows, each one once, in catalog order."""
     file = source(name).file
     return [e for e in EXAMPLES if file in e.sources]
+
+
+def rules_of(name: str) -> list[Example]:
+    """The examples testing the rules a source states in words."""
+    file = source(name).file
+    return [e for e in RULES if file in e.sources]
+
+
+def unchecked_of(name: str) -> list[Unchecked]:
+    """The sentences of a source that no claim of its own checks."""
+    file = source(name).file
+    return [u for u in UNCHECKED if u.source == file]
 
 
 def find(name: str) -> tuple[str, list[Example]]:

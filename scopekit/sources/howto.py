@@ -1,5 +1,7 @@
 """The English how-to article (``004_2ccd8ddd6ba974c2.txt``).
 
+Its code is adapted here; each example lists its changes in ``ported``.
+
 A machine translation of a Chinese post: its code was run together into single
 lines and its outputs had their first letter capitalised. The code here restores
 the line breaks; the outputs are quoted as the article prints them.
@@ -12,6 +14,7 @@ from .so_thread import GET_VARIABLE, VARIABLE_SCOPE
 
 HOWTO = "004_2ccd8ddd6ba974c2.txt"
 
+CAPS = "printed names capitalised (Scope1/v1:0 for scope1/v1:0)"
 LINE_BREAKS = "line breaks and indentation restored: the article runs each program into one line"
 SHAPE = "shape [3jue 3] -> [3, 3]: the article garbled the comma"
 CAPITALISED = (
@@ -87,23 +90,36 @@ import inspect
 print(inspect.signature(tf.compat.v1.variable_scope))
 """
 
-EXAMPLES = (
-    Example(
-        id="howto-reuse-true",
-        title="two scopes, then reuse=True",
-        code=REUSE_TRUE,
-        claims=(
-            Claim("v1.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled"),
-            Claim("v1.name", "Scope2/v1:0", "print", CAPITALISED.format("scope2"), "garbled"),
-            Claim("v1_share.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled"),
+REUSE_TRUE_EXAMPLE = Example(
+    id="howto-reuse-true",
+    title="two scopes, then reuse=True",
+    code=REUSE_TRUE,
+    claims=(
+        Claim(
+            "v1.name", "Scope1/v1:0", "print", CAPITALISED.format("scope1"), "garbled", finding=CAPS
         ),
-        ported=(LINE_BREAKS, SHAPE, VARIABLE_SCOPE, GET_VARIABLE),
-        sources=(HOWTO,),
-        note="Apart from the capital letters, the sharing works as the article says.",
+        Claim(
+            "v1.name", "Scope2/v1:0", "print", CAPITALISED.format("scope2"), "garbled", finding=CAPS
+        ),
+        Claim(
+            "v1_share.name",
+            "Scope1/v1:0",
+            "print",
+            CAPITALISED.format("scope1"),
+            "garbled",
+            finding=CAPS,
+        ),
     ),
+    ported=(LINE_BREAKS, SHAPE, VARIABLE_SCOPE, GET_VARIABLE),
+    sources=(HOWTO,),
+    note="Apart from the capital letters, the sharing works as the article says.",
+)
+
+EXAMPLES = (
+    REUSE_TRUE_EXAMPLE,
     Example(
         id="howto-scope2-again",
-        title="the same name in scope2 again, without reuse",
+        title="asking again for an existing name without reuse fails",
         code=SCOPE2_AGAIN,
         claims=(
             Claim(
@@ -116,7 +132,7 @@ EXAMPLES = (
         ),
         ported=(LINE_BREAKS, SHAPE, VARIABLE_SCOPE, GET_VARIABLE),
         sources=(HOWTO,),
-        after="howto-reuse-true",
+        after=REUSE_TRUE_EXAMPLE,
         note="The article adds this block at the end of the previous program.",
     ),
     Example(
@@ -124,8 +140,12 @@ EXAMPLES = (
         title="AUTO_REUSE: create on the first call, reuse after",
         code=AUTO_REUSE,
         claims=(
-            Claim("v1.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled"),
-            Claim("v2.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled"),
+            Claim(
+                "v1.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled", finding=CAPS
+            ),
+            Claim(
+                "v2.name", "Demo/v:0", "print", CAPITALISED.format("demo"), "garbled", finding=CAPS
+            ),
         ),
         ported=(
             LINE_BREAKS,
@@ -141,7 +161,7 @@ EXAMPLES = (
     ),
     Example(
         id="howto-reuse-true-first-round",
-        title="reuse=True on the first call",
+        title="reuse=True fails before the variable exists",
         code=REUSE_TRUE_FIRST_ROUND,
         claims=(
             Claim(
@@ -164,7 +184,7 @@ EXAMPLES = (
     ),
     Example(
         id="howto-api",
-        title="the parameters of variable_scope",
+        title="variable_scope's full parameter list",
         code=SIGNATURE,
         claims=(
             Claim(

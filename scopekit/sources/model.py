@@ -27,16 +27,27 @@ WHY_KINDS = {
     "outdated": "outdated: true of an old TensorFlow, not of this one",
     "wrong": "wrong: it was not true of TensorFlow 1 either",
     "fresh graph only": "true only in a fresh graph",
+    "half true": "half true: it holds in some of the cases the sentence covers, not in others",
 }
 
 
 @dataclass(frozen=True)
 class Source:
-    """One of the five documents learners read (``/work/shared/seeds``)."""
+    """One of the five documents learners read (the seeds in ``../shared/seeds``).
 
-    file: str  # e.g. "001_c29cff149f045e48.txt": how the project cites it
-    language: str  # "zh", "ko" or "en"
-    title: str  # our short description of the document
+    Attributes:
+        file: the seed's file name, e.g. "001_c29cff149f045e48.txt"; it goes in the credit line.
+        language: "zh", "ko" or "en".
+        title: a readable title for prose, in our words.
+        origin: who wrote it and where, as far as the seed names them ("" when it does not).
+        licence: the licence the content is under, where the seed or its site states one.
+    """
+
+    file: str
+    language: str
+    title: str
+    origin: str = ""
+    licence: str = ""
 
     @property
     def short(self) -> str:
@@ -44,11 +55,21 @@ class Source:
         return self.file.split("_", 1)[0]
 
     @property
-    def examples(self) -> list[Example]:
-        """Every example this source shows, each once (shared ones included)."""
-        from .catalog import examples_of
+    def credit(self) -> str:
+        """Says the code is adapted from <title>, by whom, under which licence, from which seed."""
+        parts = [f"Code and quotes adapted from {self.title}"]
+        if self.origin:
+            parts.append(self.origin)
+        if self.licence:
+            parts.append(f"licence: {self.licence}")
+        parts.append(f"seed file {self.file}; every change to the code is listed under Ported")
+        return "; ".join(parts) + "."
 
-        return examples_of(self.file)
+    def __str__(self) -> str:
+        return self.credit
+
+    def _repr_markdown_(self) -> str:
+        return self.credit
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,8 @@ class Claim:
         kind: when it is expected not to hold, one of WHY_KINDS.
         means: for a ``prose`` claim, the value the sentence predicts for
             <expression>, in our words (the sentence itself stays in ``claimed``).
+        finding: for a claim expected not to hold, the mistake in a few words. In a
+            tally, claims with the same finding are one finding, with a count.
     """
 
     expression: str
@@ -73,6 +96,7 @@ class Claim:
     why: str = ""
     kind: str = ""
     means: str = ""
+    finding: str = ""
 
     def __post_init__(self):
         if self.stated_as not in STATED_AS:
@@ -90,7 +114,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class Example:
-    """One program a source shows, reproduced in our own code of the same shape.
+    """One program a source shows (or one that tests a rule it states), adapted to run here.
 
     Attributes:
         id: short stable name, e.g. ``"so-foo-bar"``.
@@ -99,9 +123,12 @@ class Example:
         claims: what the sources say it gives.
         ported: each change made so it runs on TensorFlow 2, and why.
         sources: file names of every source that shows this example.
-        after: id of an example whose code runs first, in the same graph and
-            namespace, as when a source runs two snippets in one program.
+        after: an example whose code runs first, in the same graph and namespace,
+            as when a source runs two snippets in one program.
         note: what the example teaches, in our words.
+        shown_only: when set, why this run is outside the setting the claims are made
+            for (a snippet pasted after another one, say): its verdicts are shown to
+            teach, never counted in a tally.
     """
 
     id: str
@@ -110,14 +137,30 @@ class Example:
     claims: tuple[Claim, ...]
     ported: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
-    after: str | None = None
+    after: Example | None = None
     note: str = ""
+    shown_only: str = ""
 
-    def run(self):
-        """Run the example in a fresh graph and check every claim (needs TensorFlow)."""
-        from .runner import run_example
+    @property
+    def counted(self) -> bool:
+        """Whether its verdicts count in a tally (they do unless it is shown only)."""
+        return not self.shown_only
 
-        return run_example(self)
+
+@dataclass(frozen=True)
+class Unchecked:
+    """A sentence of a source that no claim of its own checks, and why.
+
+    ``checked_by`` names the example whose claims check what the sentence says, when
+    one does (the sentence then introduces or restates it); otherwise the sentence
+    cannot be checked by running code (an opinion, a motive, a date), and ``why``
+    says so.
+    """
+
+    source: str
+    quote: str
+    why: str
+    checked_by: str = ""
 
 
 @dataclass(frozen=True)

@@ -112,12 +112,10 @@ def _tensorflow_logs():
 
 def _chain(example: Example) -> list[Example]:
     """The examples that run before this one in the same program, oldest first."""
-    from .catalog import example as find
-
     chain: list[Example] = []
     current = example
     while current.after is not None:
-        current = find(current.after)
+        current = current.after
         if current in chain or current is example:
             raise ValueError(f"example {example.id!r} runs after itself")
         chain.insert(0, current)
@@ -172,32 +170,80 @@ def run_example(example: Example) -> Result:
 
 
 def _check(claim: Claim, observations, namespace, error, seen: Counter) -> Check:
-    how = claim.stated_as
-    if how in ("print", "assert"):
-        # The n-th claim about an expression is checked against its n-th observation.
-        key = (how, normal_expression(claim.expression))
-        index = seen[key]
-        seen[key] += 1
-        matching = [o for o in observations if (o.kind, o.expression) == key]
-        if index >= len(matching):
-            return Check(claim, None, False)
-        actual = matching[index].text
-        if how == "print":
-            return Check(claim, actual.rstrip("\n"), same_printed(claim.claimed, actual))
-        return Check(claim, actual, actual == claim.expected_text)
-    if how in ("error", "raises"):
-        actual = "no error" if error is None else describe_error(error)
-        holds = error is not None if how == "raises" else actual == claim.claimed
-        return Check(claim, actual, holds)
+    return _CHECKERS[claim.stated_as](claim, observations, namespace, error, seen)
+
+
+def _observed(claim: Claim, observations, seen: Counter) -> str | None:
+    """The n-th claim about an expression is checked against its n-th observation."""
+    key = (claim.stated_as, normal_expression(claim.expression))
+    index = seen[key]
+    seen[key] += 1
+    matching = [o for o in observations if (o.kind, o.expression) == key]
+    return matching[index].text if index < len(matching) else None
+
+
+def _check_print(claim, observations, namespace, error, seen) -> Check:
+    actual = _observed(claim, observations, seen)
+    if actual is None:
+        return Check(claim, None, False)
+    return Check(claim, actual.rstrip("\n"), same_printed(claim.claimed, actual))
+
+
+def _check_assert(claim, observations, namespace, error, seen) -> Check:
+    actual = _observed(claim, observations, seen)
+    if actual is None:
+        return Check(claim, None, False)
+    return Check(claim, actual, actual == claim.expected_text)
+
+
+def _check_error(claim, observations, namespace, error, seen) -> Check:
+    actual = "no error" if error is None else describe_error(error)
+    return Check(claim, actual, actual == claim.claimed)
+
+
+def _check_raises(claim, observations, namespace, error, seen) -> Check:
+    actual = "no error" if error is None else describe_error(error)
+    return Check(claim, actual, error is not None)
+
+
+def _evaluated(claim: Claim, namespace, error):
+    """The claim's expression evaluated after the code ran (_NOT_REACHED if the code stopped
+    before defining a name it uses)."""
     try:
-        value = eval(claim.expression, namespace)
+        return eval(claim.expression, namespace)
     except NameError:
         if error is not None:
-            return Check(claim, None, False)  # the code stopped before defining it
+            return _NOT_REACHED  # the code stopped before defining it
         raise
-    if how == "signature":
-        signature = inspect.signature(value).replace(return_annotation=inspect.Signature.empty)
-        actual = str(signature)
-        return Check(claim, actual, same_signature(claim.claimed, actual))
+
+
+_NOT_REACHED = object()
+
+
+def _check_signature(claim, observations, namespace, error, seen) -> Check:
+    value = _evaluated(claim, namespace, error)
+    if value is _NOT_REACHED:
+        return Check(claim, None, False)
+    signature = inspect.signature(value).replace(return_annotation=inspect.Signature.empty)
+    actual = str(signature)
+    return Check(claim, actual, same_signature(claim.claimed, actual))
+
+
+def _check_value(claim, observations, namespace, error, seen) -> Check:
+    value = _evaluated(claim, namespace, error)
+    if value is _NOT_REACHED:
+        return Check(claim, None, False)
     actual = value_text(value)
     return Check(claim, actual, actual == claim.expected_text)
+
+
+# How each way of stating a claim (model.STATED_AS) is checked.
+_CHECKERS = {
+    "print": _check_print,
+    "assert": _check_assert,
+    "error": _check_error,
+    "raises": _check_raises,
+    "signature": _check_signature,
+    "comment": _check_value,
+    "prose": _check_value,
+}

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from .model import WHY_KINDS, Check, Claim, Result
+from .model import WHY_KINDS, Check, Claim, Result, Source, Unchecked
+from .tallies import advice_notes, tally
 
 CAPTURE_TEXT_LIMITS = {"max_tree_lines": 40, "max_rows": 30, "max_notes": 12}
 CAPTURE_HTML_LIMITS = {"max_nodes": 120, "max_rows": 40}
@@ -49,10 +50,16 @@ def how_it_ran(result: Result) -> str:
     example = result.example
     if example.after:
         return (
-            f"in one program after {example.after} (same graph, same names), "
+            f"in one program after {example.after.id} (same graph, same names), "
             "as a reader running both snippets would"
         )
     return "in a fresh graph"
+
+
+def counting_note(result: Result) -> str:
+    """'' for a counted example; otherwise why its verdicts are shown but not counted."""
+    shown_only = result.example.shown_only
+    return f"Shown, not counted: {shown_only}." if shown_only else ""
 
 
 def _indent(text: str, prefix: str = "    ") -> list[str]:
@@ -70,6 +77,8 @@ def result_text(result: Result, with_capture: bool = True) -> str:
     example = result.example
     out = [f"== {example.id}: {example.title}", f"Sources: {claim_sources(result)}"]
     out.append(f"Runs {how_it_ran(result)}")
+    if counting_note(result):
+        out.append(counting_note(result))
     if example.note:
         out.append(f"About: {example.note}")
     out += ["", "Code, as scopekit runs it"] + _indent(example.code)
@@ -94,6 +103,7 @@ def result_text(result: Result, with_capture: bool = True) -> str:
         out += ["", "Printed"] + _indent(result.stdout, "  | ")
     if result.logged:
         out += ["", "TensorFlow logged"] + [f"  WARNING: {line}" for line in result.logged]
+        out += [f"  note: {note}" for note in advice_notes(result.logged)]
     if result.error is not None:
         out += ["", "Raised", f"  {result.error_text}"]
     if with_capture and result.capture is not None:
@@ -137,7 +147,7 @@ def result_html(result: Result) -> str:
         f"<h3>{escape(example.id)}: {escape(example.title)}</h3>",
         (
             f"<p class='sk-meta'>Sources: {escape(claim_sources(result))}. "
-            f"Runs {escape(how_it_ran(result))}.</p>"
+            f"Runs {escape(how_it_ran(result))}. {escape(counting_note(result))}</p>"
         ),
     ]
     if example.note:
@@ -163,6 +173,9 @@ def result_html(result: Result) -> str:
         left += ["<b>Printed</b>", _pre(result.stdout.rstrip("\n"))]
     if result.logged:
         left += ["<b>TensorFlow logged</b>", _pre("\n".join(result.logged))]
+        left += [
+            f"<p class='sk-why'>Note: {escape(note)}</p>" for note in advice_notes(result.logged)
+        ]
     if result.error is not None:
         left += ["<b>Raised</b>", _pre(result.error_text)]
     right = ["<b>What scopekit captured</b>"]
@@ -190,14 +203,7 @@ class SideBySide:
         return [check for result in self.results for check in result.checks]
 
     def counts(self) -> str:
-        checks = self.checks
-        held = sum(1 for c in checks if c.holds)
-        return (
-            f"{len(self.results)} example{'s' if len(self.results) != 1 else ''}, "
-            f"{len(checks)} claim{'s' if len(checks) != 1 else ''}: "
-            f"{held} hold{'s' if held == 1 else ''}, {len(checks) - held} do"
-            f"{'es' if len(checks) - held == 1 else ''} not"
-        )
+        return counts_sentence(self.results)
 
     def to_text(self) -> str:
         out = [self.heading, self.counts()] if self.heading else [self.counts()]
@@ -216,41 +222,26 @@ class SideBySide:
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/plain": self.to_text(), "text/html": self.to_html()}
 
+    def __str__(self) -> str:
+        return self.to_text()
+
     def __repr__(self) -> str:
         return f"<scopekit.sources view: {self.heading}; {self.counts()}>"
 
 
-def summary_rows(results: Sequence[Result]) -> list[tuple]:
-    """(example, claim label, source says, TensorFlow here, verdict) for every claim."""
-    rows = []
-    for result in results:
-        for check in result.checks:
-            actual = "(not reached)" if check.actual is None else check.actual
-            rows.append(
-                (
-                    result.example.id,
-                    claim_label(check.claim),
-                    check.claim.claimed,
-                    actual,
-                    check.verdict,
-                )
-            )
-    return rows
-
-
-def tally(results: Sequence[Result]) -> dict:
-    """How many claims hold, and how many fail for each reason."""
-    counts = {"holds": 0}
-    for kind in WHY_KINDS:
-        counts[kind] = 0
-    counts["unexplained"] = 0
-    for result in results:
-        for check in result.checks:
-            if check.holds:
-                counts["holds"] += 1
-            else:
-                counts[check.claim.kind or "unexplained"] += 1
-    return counts
+def counts_sentence(results: Sequence[Result]) -> str:
+    """'3 examples, 7 claims: 5 hold, 2 do not' over counted examples, plus the shown-only."""
+    t = tally(results)
+    examples = sum(1 for r in results if r.example.counted)
+    text = (
+        f"{examples} example{'s' if examples != 1 else ''}, "
+        f"{t.claims} claim{'s' if t.claims != 1 else ''}: "
+        f"{t.holds} hold{'s' if t.holds == 1 else ''}, {t.fail} do"
+        f"{'es' if t.fail == 1 else ''} not"
+    )
+    if t.shown_only:
+        text += f" (and {t.shown_only} shown outside their setting, not counted)"
+    return text
 
 
 def _short_sources(result: Result) -> str:
@@ -276,27 +267,39 @@ class ClaimsTable:
                         claim_label(check.claim),
                         _claimed_and_meaning(check.claim),
                         actual,
-                        verdict_word(check),
+                        verdict_word(check)
+                        + ("" if result.example.counted else " (shown, not counted)"),
                         check.claim.kind if not check.holds else "",
                     )
                 )
         return out
 
     def counts_lines(self) -> list[str]:
-        counts = tally(self.results)
-        total = sum(counts.values())
-        lines = [f"{total} claims in {len(self.results)} examples: {counts['holds']} hold"]
+        """The counts first: claims and how many hold, then findings by kind."""
+        t = tally(self.results)
+        counted = sum(1 for r in self.results if r.example.counted)
+        lines = [f"{t.claims} claims in {counted} examples: {t.holds} hold"]
         for kind, words in WHY_KINDS.items():
-            if counts[kind]:
-                lines.append(f"  {counts[kind]:>3} do not hold: {words}")
-        if counts["unexplained"]:
-            lines.append(f"  {counts['unexplained']:>3} do not hold, with no explanation yet")
+            failing = [f for f in t.findings if f.kind == kind]
+            if failing:
+                spoiled = sum(f.count for f in failing)
+                lines.append(
+                    f"  {spoiled:>3} do not hold: {words} "
+                    f"({len(failing)} finding{'s' if len(failing) != 1 else ''})"
+                )
+        unexplained = [f for f in t.findings if f.kind == "unexplained"]
+        if unexplained:
+            lines.append(
+                f"  {sum(f.count for f in unexplained):>3} do not hold, with no explanation yet"
+            )
+        if t.shown_only:
+            lines.append(f"  {t.shown_only:>3} more shown outside their setting, not counted")
         return lines
 
     def to_text(self) -> str:
         out = self.counts_lines() + [""]
         for example, sources, label, claimed, actual, verdict, kind in self.rows():
-            flag = "ok " if verdict == "holds" else "NO "
+            flag = "ok " if verdict.startswith("holds") else "NO "
             reason = f"  ({kind})" if kind else ""
             out.append(f"{flag} {example} [{sources}]  {_one_line(label)}{reason}")
             out.append(f"      says {_one_line(claimed)!s}")
@@ -311,7 +314,7 @@ class ClaimsTable:
         )
         body = []
         for example, sources, label, claimed, actual, verdict, kind in self.rows():
-            css = "sk-holds" if verdict == "holds" else "sk-fails"
+            css = "sk-holds" if verdict.startswith("holds") else "sk-fails"
             reason = f"<div class='sk-why'>{escape(WHY_KINDS[kind])}</div>" if kind else ""
             body.append(
                 f"<tr><td>{escape(example)}</td><td>{escape(sources)}</td>"
@@ -327,6 +330,92 @@ class ClaimsTable:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/plain": self.to_text(), "text/html": self.to_html()}
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return f"<scopekit.sources claims table: {self.counts_lines()[0]}>"
+
+
+class RulesView:
+    """The rules one source states in words: each claim's verdict, then the unchecked sentences."""
+
+    def __init__(self, source: Source, results: Sequence[Result], unchecked: Sequence[Unchecked]):
+        self.source = source
+        self.results = list(results)
+        self.unchecked = list(unchecked)
+
+    def to_text(self) -> str:
+        out = [f"Rules stated in words: {counts_sentence(self.results)}"]
+        for result in self.results:
+            out += ["", f"== {result.example.id}: {result.example.title}"]
+            out += _indent(result.example.code)
+            for check in result.checks:
+                claim = check.claim
+                out.append(f"  - {verdict_word(check)}: {_one_line(claim.claimed)}")
+                out += _value_lines("which means", f"{claim.expression} == {claim.means}")
+                actual = "(not reached)" if check.actual is None else check.actual
+                out += _value_lines("TensorFlow here", actual)
+                if claim.why:
+                    out += _value_lines("why", claim.why)
+            if result.error is not None:
+                out += ["", f"  Raised: {result.error_text}"]
+            out += [f"  TensorFlow logged: {line}" for line in result.logged]
+            out += [f"  note: {note}" for note in advice_notes(result.logged)]
+        out += ["", f"Sentences no claim of their own checks ({len(self.unchecked)})"]
+        for entry in self.unchecked:
+            where = f" (checked by {entry.checked_by})" if entry.checked_by else ""
+            out.append(f"  - {entry.quote}")
+            out.append(f"      {entry.why}{where}")
+        return "\n".join(out)
+
+    def to_html(self) -> str:
+        parts = [f"<p>Rules stated in words: {escape(counts_sentence(self.results))}</p>"]
+        for result in self.results:
+            rows = [
+                "<tr><th>the source says</th><th>which means</th><th>TensorFlow here</th>"
+                "<th>verdict</th></tr>"
+            ]
+            for check in result.checks:
+                claim = check.claim
+                css = "sk-holds" if check.holds else "sk-fails"
+                actual = "(not reached)" if check.actual is None else check.actual
+                why = f"<div class='sk-why'>{escape(claim.why)}</div>" if claim.why else ""
+                rows.append(
+                    f"<tr><td>{escape(claim.claimed)}</td>"
+                    f"<td><code>{escape(claim.expression)} == {escape(claim.means)}</code></td>"
+                    f"<td>{_pre(actual)}</td>"
+                    f"<td><span class='{css}'>{escape(check.verdict)}</span>{why}</td></tr>"
+                )
+            logged = "".join(
+                f"<p class='sk-why'>TensorFlow logged: {escape(line)}</p>" for line in result.logged
+            ) + "".join(
+                f"<p class='sk-why'>Note: {escape(note)}</p>"
+                for note in advice_notes(result.logged)
+            )
+            parts.append(
+                f"<h3>{escape(result.example.id)}: {escape(result.example.title)}</h3>"
+                f"<details><summary>the program</summary>{_pre(result.example.code)}</details>"
+                f"<table class='sk-claims'>{''.join(rows)}</table>{logged}"
+            )
+        items = "".join(
+            f"<li>{escape(u.quote)}<div class='sk-why'>{escape(u.why)}"
+            + (f" (checked by {escape(u.checked_by)})" if u.checked_by else "")
+            + "</div></li>"
+            for u in self.unchecked
+        )
+        parts.append(
+            f"<p><b>Sentences no claim of their own checks ({len(self.unchecked)})</b></p>"
+            f"<ul>{items}</ul>"
+        )
+        return f"<div class='sk-sources'><style>{STYLE}</style>{''.join(parts)}</div>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": self.to_text(), "text/html": self.to_html()}
+
+    def __str__(self) -> str:
+        return self.to_text()
 
 
 def _claimed_and_meaning(claim: Claim) -> str:

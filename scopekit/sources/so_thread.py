@@ -3,8 +3,8 @@
 ``000_bf3f400bfcaca25f.txt`` (Chinese) and ``001_c29cff149f045e48.txt`` (Korean) are
 translations of the same question and answers; ``003_699cbc8ef847592e.txt`` (English)
 retells the top answer. An example they share is written once here and credited to
-each. The code is ours, of the same shape as theirs: the names and values every
-claim depends on are kept.
+each. The code is adapted from the answers (Stack Overflow content, CC BY-SA): the
+changes that make it run on TensorFlow 2 are listed in each example's ``ported``.
 """
 
 from __future__ import annotations
@@ -145,6 +145,7 @@ CAPTURED_SCOPE_WHY = (
     "bar/foo/ instead of staying in bar/."
 )
 CAPTURED_SCOPE_MEANS = "bar/add"
+CAPTURED_SCOPE_FINDING = "a captured variable scope opens a name scope of its own"
 
 SHARING = """\
 with tf.name_scope("foo"):
@@ -210,17 +211,23 @@ API_PORTED = (
     ),
 )
 OUTDATED_VARIABLE_OP_SCOPE = (
-    "The question quotes TF 0.x. Since TF 0.12 the second parameter is name_or_scope, "
-    "default_name has a default, and reuse, regularizer, dtype... were added."
+    "The question quotes an early TF 0.x. The parameters changed while the function was "
+    "still current (TensorFlow's RELEASE.md deprecates it in 0.11): the second parameter "
+    "became name_or_scope, default_name got a default, and reuse, regularizer, dtype... "
+    "were added."
 )
 OUTDATED_VARIABLE_SCOPE = (
-    "The question quotes TF 0.x. Today default_name and values come second and third, and "
-    "ten more keyword parameters follow (regularizer, custom_getter, auxiliary_name_scope...)."
+    "The question quotes an early TF 0.x. Today default_name and values come second and "
+    "third, and ten more keyword parameters follow (regularizer, custom_getter, "
+    "auxiliary_name_scope...)."
 )
-NAME_SCOPE_V2 = (
-    "True of TF 2's tf.name_scope; the TF1 one the question meant, tf.compat.v1.name_scope, "
-    "now takes (name, default_name=None, values=None)."
+NAME_SCOPE_V1 = (
+    "TF 1's tf.name_scope, today tf.compat.v1.name_scope, takes (name, default_name=None, "
+    "values=None): the parameters op_scope's deprecation warning points to. TF 2's new "
+    "tf.name_scope takes (name) again, but it is another function: it takes no values and "
+    "never switches graphs."
 )
+OLD_PARAMETERS = "parameter lists of an early TensorFlow 0.x"
 OP_SCOPE_SAME = "Unchanged: tf.compat.v1.op_scope still takes these (and logs a deprecation)."
 
 NOT_IN_ONE_PROGRAM = (
@@ -229,10 +236,23 @@ NOT_IN_ONE_PROGRAM = (
     "land there, while get_variable still uses variable scope 'my_scope'."
 )
 
+IGNORES_NAME_SCOPE = Example(
+    id="so-get-variable-ignores-name-scope",
+    title="get_variable ignores a name scope",
+    code=MY_SCOPE_NAME,
+    claims=(
+        Claim("v1.name", "var1:0", "print"),
+        Claim("v2.name", "my_scope/var2:0", "print"),
+        Claim("a.name", "my_scope/Add:0", "print"),
+    ),
+    ported=(GET_VARIABLE, NAME_SCOPE_KEPT),
+    sources=(ZH, KO, SUMMARY),
+)
+
 EXAMPLES = (
     Example(
         id="so-foo-bar",
-        title="name_scope outside, variable_scope inside",
+        title="get_variable skips an outer name scope; an op keeps it",
         code=FOO_BAR,
         claims=(
             Claim("x.name", "bar/x:0", "print"),
@@ -247,7 +267,7 @@ EXAMPLES = (
     ),
     Example(
         id="so-ns-vs",
-        title="get_variable, tf.Variable and an op under ns/vs",
+        title="under ns/vs, only get_variable skips the name scope ns",
         code=NS_VS,
         claims=(
             Claim("v1.name", "'vs/v1:0'"),
@@ -328,18 +348,7 @@ EXAMPLES = (
         sources=THREAD,
         note="Each block builds its own tf.Graph, so the two 'name_scope' scopes never clash.",
     ),
-    Example(
-        id="so-get-variable-ignores-name-scope",
-        title="get_variable ignores a name scope",
-        code=MY_SCOPE_NAME,
-        claims=(
-            Claim("v1.name", "var1:0", "print"),
-            Claim("v2.name", "my_scope/var2:0", "print"),
-            Claim("a.name", "my_scope/Add:0", "print"),
-        ),
-        ported=(GET_VARIABLE, NAME_SCOPE_KEPT),
-        sources=(ZH, KO, SUMMARY),
-    ),
+    IGNORES_NAME_SCOPE,
     Example(
         id="so-variable-scope-prefixes-all",
         title="a variable scope prefixes everything",
@@ -363,10 +372,14 @@ EXAMPLES = (
         ),
         ported=(VARIABLE_SCOPE, GET_VARIABLE),
         sources=(ZH, KO, SUMMARY),
-        after="so-get-variable-ignores-name-scope",
+        after=IGNORES_NAME_SCOPE,
         note=(
             "The sources print these snippets back to back. Pasted into one program (or "
             "one notebook's default graph), the second one no longer prints what they say."
+        ),
+        shown_only=(
+            "the sources show each snippet as a program of its own; pasted after the other "
+            "one, it runs outside that setting"
         ),
     ),
     Example(
@@ -402,8 +415,10 @@ EXAMPLES = (
                 SCOPING_PRINT,
                 "scope_name\n  scope_name/a:0\n  b:0\n  scope_name/c:0\n  scope_name/res/res:0 ",
                 "print",
-                "Holds. The trailing space after the last name is Python 2's print "
-                "statement; spaces at line ends are not compared.",
+                "Holds. The space at the end of the last line comes from print's separator: "
+                "the answer prints the joined names and '\\n' as two items, and print puts a "
+                "space between them (Python 3's print() does the same). Spaces at line ends "
+                "are not compared.",
             ),
         ),
         ported=(
@@ -442,6 +457,7 @@ EXAMPLES = (
                 CAPTURED_SCOPE_WHY,
                 "outdated",
                 means=CAPTURED_SCOPE_MEANS,
+                finding=CAPTURED_SCOPE_FINDING,
             ),
         ),
         ported=CAPTURED_SCOPE_PORTED,
@@ -459,6 +475,7 @@ EXAMPLES = (
                 CAPTURED_SCOPE_WHY,
                 "outdated",
                 means=CAPTURED_SCOPE_MEANS,
+                finding=CAPTURED_SCOPE_FINDING,
             ),
         ),
         ported=CAPTURED_SCOPE_PORTED,
@@ -475,6 +492,7 @@ EXAMPLES = (
                 "signature",
                 OUTDATED_VARIABLE_OP_SCOPE,
                 "outdated",
+                finding=OLD_PARAMETERS,
             ),
             Claim(
                 "tf.compat.v1.op_scope",
@@ -482,13 +500,21 @@ EXAMPLES = (
                 "signature",
                 OP_SCOPE_SAME,
             ),
-            Claim("tf.name_scope", "(name)", "signature", NAME_SCOPE_V2),
+            Claim(
+                "tf.compat.v1.name_scope",
+                "(name)",
+                "signature",
+                NAME_SCOPE_V1,
+                "outdated",
+                finding=OLD_PARAMETERS,
+            ),
             Claim(
                 "tf.compat.v1.variable_scope",
                 "(name_or_scope, reuse=None, initializer=None)",
                 "signature",
                 OUTDATED_VARIABLE_SCOPE,
                 "outdated",
+                finding=OLD_PARAMETERS,
             ),
         ),
         ported=API_PORTED,
@@ -506,6 +532,7 @@ EXAMPLES = (
                 OUTDATED_VARIABLE_OP_SCOPE
                 + " (The translation also turned 'tf.' into 特遣部队, 'task force'.)",
                 "outdated",
+                finding=OLD_PARAMETERS,
             ),
             Claim(
                 "tf.compat.v1.op_scope",
@@ -514,12 +541,13 @@ EXAMPLES = (
                 OP_SCOPE_SAME,
             ),
             Claim(
-                "tf.name_scope",
+                "tf.compat.v1.name_scope",
                 "(名字)",
                 "signature",
                 "The machine translation translated the parameter name itself: 名字 means "
-                "'name'. Python code would have to write name.",
+                "'name'. Read as (name), it is the early TF 0.x list: " + NAME_SCOPE_V1,
                 "garbled",
+                finding="code translated along with the prose (名字 for name)",
             ),
             Claim(
                 "tf.compat.v1.variable_scope",
@@ -527,6 +555,7 @@ EXAMPLES = (
                 "signature",
                 OUTDATED_VARIABLE_SCOPE,
                 "outdated",
+                finding=OLD_PARAMETERS,
             ),
         ),
         ported=API_PORTED,
@@ -537,7 +566,14 @@ EXAMPLES = (
         title="the four ways to open a scope, as the summary lists them",
         code=API,
         claims=(
-            Claim("tf.name_scope", "(name)", "signature", NAME_SCOPE_V2),
+            Claim(
+                "tf.compat.v1.name_scope",
+                "(name)",
+                "signature",
+                NAME_SCOPE_V1,
+                "outdated",
+                finding=OLD_PARAMETERS,
+            ),
             Claim("tf.compat.v1.variable_scope", "(name_or_scope, \u2026)", "signature"),
             Claim(
                 "tf.compat.v1.op_scope",
