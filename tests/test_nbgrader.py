@@ -11,6 +11,7 @@ builds, so a wrong answer whose text looks right still scores nothing.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -187,3 +188,24 @@ def test_some_solved_scores_what_its_cells_build(course):
 
 def test_untouched_scores_nothing(course):
     assert _scores(course, "untouched") == dict.fromkeys(EXERCISES, 0)
+
+
+def test_feedback_and_export_as_the_teachers_page_says(course):
+    done = nbgrader("generate_feedback", ASSIGNMENT, cwd=course)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for student in ("all-solved", "some-solved", "untouched"):
+        page = course / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html"
+        assert page.exists(), page
+    page = course / "feedback" / "untouched" / ASSIGNMENT / f"{NOTEBOOK}.html"
+    assert "Not solved yet" in page.read_text(encoding="utf-8")
+    done = nbgrader("export", cwd=course)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    total = sum(e.points for e in EXERCISES.values())
+    assert {k: float(row["score"]) for k, row in rows.items()} == {
+        "all-solved": total,
+        "some-solved": sum(EXERCISES[e].points for e in SOME_SOLVED),
+        "untouched": 0.0,
+    }
+    assert {float(row["max_score"]) for row in rows.values()} == {total}
