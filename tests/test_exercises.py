@@ -456,7 +456,10 @@ WRONG_ANSWERS = {
     },
     "variable_vs_get_variable": {
         "answers swapped": (
-            VS_SOLUTION.replace('"name scope", "get_variable": "variable scope"', '"variable scope", "get_variable": "name scope"'),
+            VS_SOLUTION.replace(
+                '"name scope", "get_variable": "variable scope"',
+                '"variable scope", "get_variable": "name scope"',
+            ),
             lambda ns: {"answer": ns["answer"]},
         ),
         "only a variable scope, same prefix": (
@@ -523,8 +526,9 @@ def dense(x, units):
             lambda ns: {},
         ),
         "kernels transposed": (
-            DENSE_SOLUTION.replace("shape=(x.shape[-1], units)", "shape=(units, x.shape[-1])")
-            .replace("tf.matmul(x, kernel)", "tf.matmul(x, kernel, transpose_b=True)")
+            DENSE_SOLUTION.replace(
+                "shape=(x.shape[-1], units)", "shape=(units, x.shape[-1])"
+            ).replace("tf.matmul(x, kernel)", "tf.matmul(x, kernel, transpose_b=True)")
             + DENSE_USE,
             lambda ns: {},
         ),
@@ -583,7 +587,8 @@ def embed(ids):
         "three towers": (
             SIAMESE_GIVEN
             + SIAMESE_SOLUTION
-            + "with tf.compat.v1.variable_scope('tower', reuse=True):\n    third = tower(left_in)\n",
+            + "with tf.compat.v1.variable_scope('tower', reuse=True):\n"
+            + "    third = tower(left_in)\n",
             lambda ns: {"left": ns["left"], "right": ns["right"]},
         ),
         "the right tower fed the left input": (
@@ -616,7 +621,8 @@ with tf.compat.v1.variable_scope('copy'):
             lambda ns: {"logits": ns["logits"]},
         ),
         "a layer one name off (output)": (
-            MLP_GIVEN + MLP_SOLUTION.replace("variable_scope('logits')", "variable_scope('output')"),
+            MLP_GIVEN
+            + MLP_SOLUTION.replace("variable_scope('logits')", "variable_scope('output')"),
             lambda ns: {"logits": ns["logits"]},
         ),
         "hidden2 skipped in the computation": (
@@ -634,14 +640,12 @@ with tf.compat.v1.variable_scope('copy'):
             lambda ns: {"saver": ns["saver"]},
         ),
         "keys swapped": (
-            RESTORE_GIVEN
-            + "saver = tf.compat.v1.train.Saver("
+            RESTORE_GIVEN + "saver = tf.compat.v1.train.Saver("
             "{'encoder/dense/kernel': bias, 'encoder/dense/bias': kernel})\n",
             lambda ns: {"saver": ns["saver"]},
         ),
         "keys without the dense level": (
-            RESTORE_GIVEN
-            + "saver = tf.compat.v1.train.Saver("
+            RESTORE_GIVEN + "saver = tf.compat.v1.train.Saver("
             "{'encoder/kernel': kernel, 'encoder/bias': bias})\n",
             lambda ns: {"saver": ns["saver"]},
         ),
@@ -720,7 +724,8 @@ right = shared_tower(right_in)
         MLP_GIVEN
         + """
 h = x
-for name, units, act in [('hidden1', 8, tf.nn.relu), ('hidden2', 8, tf.nn.relu), ('logits', 3, None)]:
+layers = [('hidden1', 8, tf.nn.relu), ('hidden2', 8, tf.nn.relu), ('logits', 3, None)]
+for name, units, act in layers:
     with tf.compat.v1.variable_scope('mlp/' + name):
         h = dense(h, units, act)
 logits = h

@@ -101,9 +101,7 @@ def _answered(release: dict, solutions: dict, answers: dict) -> dict:
 
     `answers` maps an exercise id to its answer text, or None for the solution's.
     """
-    solved = {
-        cell["metadata"]["nbgrader"]["grade_id"]: source(cell) for cell in solutions["cells"]
-    }
+    solved = {cell["metadata"]["nbgrader"]["grade_id"]: source(cell) for cell in solutions["cells"]}
     notebook = json.loads(json.dumps(release))
     for cell in notebook["cells"]:
         grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
@@ -113,7 +111,7 @@ def _answered(release: dict, solutions: dict, answers: dict) -> dict:
             cell["source"] = (
                 solved[grade_id]
                 if text is None
-                else REGION.sub(lambda _: text, solved[grade_id])  # the given lines kept
+                else REGION.sub(lambda _, text=text: text, solved[grade_id])  # the given lines kept
             )
     return notebook
 

@@ -408,7 +408,9 @@ def _check_auto_reuse(capture, verdict, fn):
         verdict.bad("no variable scope was opened with reuse=tf.compat.v1.AUTO_REUSE.")
     # Behaviour: a brand-new graph, three calls, no error, one variable.
     if not callable(fn):
-        verdict.bad(f"fn should be your embed function itself (fn=embed), not a {type(fn).__name__}.")
+        verdict.bad(
+            f"fn should be your embed function itself (fn=embed), not a {type(fn).__name__}."
+        )
         return
     try:
         with new_capture() as fresh:
@@ -657,8 +659,7 @@ def _feed_ones(graph):
             shape = op.outputs[0].shape
             if shape.rank is None:
                 raise RunError(
-                    f"the placeholder '{op.name}' has no known shape: give it one, "
-                    "e.g. (None, 4)."
+                    f"the placeholder '{op.name}' has no known shape: give it one, e.g. (None, 4)."
                 )
             shape = [2 if d is None else d for d in shape.as_list()]
             feeds[op.outputs[0]] = np.ones(shape, dtype=op.outputs[0].dtype.as_numpy_dtype)
