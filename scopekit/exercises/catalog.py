@@ -524,7 +524,7 @@ def _check_siamese(capture, verdict, left, right):
             return
         inputs[name] = op.outputs[0]
     if variable is None or not kernel.shape or len(kernel.shape) != 2:
-        verdict.bad(f"'{kernel.name}' is not a (3, 2) kernel in the graph's global variables.")
+        verdict.bad(f"'{kernel.name}' is not a 2-D kernel among the graph's global variables.")
         return
     samples = {
         "left_in": np.arange(6, dtype=np.float32).reshape(2, 3),
