@@ -18,12 +18,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from nbgrader.api import Gradebook  # the `test` extra installs nbgrader
 
 from scopekit.exercises import EXERCISES
-from scopekit.exercises.student import COURSE_CONFIG, nbgrader
-
-pytest.importorskip("nbgrader")
-from nbgrader.api import Gradebook  # noqa: E402
+from scopekit.exercises.student import COURSE_CONFIG, comparable, nbgrader
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SOLUTIONS = NOTEBOOKS / "07-exercises-solutions.ipynb"
@@ -158,8 +156,6 @@ def _scores(root: Path, student: str) -> dict:
 
 
 def test_generated_release_is_the_committed_learners_notebook(course):
-    from scopekit.exercises.student import comparable
-
     release = load(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
     assert comparable(release) == comparable(load(NOTEBOOKS / "07-exercises.ipynb"))
 
