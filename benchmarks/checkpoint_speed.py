@@ -60,7 +60,7 @@ def write_checkpoint(directory: str, names) -> str:
 
 
 def records(names):
-    from scopekit.capture import Capture
+    from scopekit.records import Capture
     from scopekit.records import VariableRecord
 
     cap = Capture(graph=None, graph_mode="eager")

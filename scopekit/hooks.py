@@ -46,8 +46,8 @@ from .records import Capture, OpRecord, ScopeRecord, VariableRecord
 
 TENSORFLOW_MISSING = (
     "scopekit needs TensorFlow to capture a cell, and it is not installed in this kernel.\n"
-    "Install it with `pip install tensorflow` (or `pip install tensorflow-cpu`), "
-    "then restart the kernel."
+    'Install it with `pip install "scopekit[tf]"` (TensorFlow for the CPU), then restart '
+    'the kernel. For an NVIDIA GPU on Linux, `pip install "scopekit[gpu]"` instead.'
 )
 
 
@@ -68,8 +68,8 @@ def import_tensorflow():
         quiet_tensorflow_logs()
     try:
         import tensorflow as tf
-    except ImportError as exc:
-        raise ImportError(TENSORFLOW_MISSING) from exc
+    except ImportError:
+        raise ImportError(TENSORFLOW_MISSING) from None
     return tf
 
 

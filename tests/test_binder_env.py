@@ -131,6 +131,30 @@ def test_requirements_pin_every_dependency_and_install_the_package_itself():
     assert missing == [], f"add exact pins for {missing} to binder/requirements.txt"
 
 
+def test_binder_pins_the_versions_the_course_extra_installs():
+    """What Binder shows is what nbval checked: the same versions as the README's install."""
+    from packaging.requirements import Requirement
+
+    lines = (REPO / "binder" / "requirements.txt").read_text().splitlines()
+    pins = {}
+    for line in lines:
+        line = line.split("#")[0].strip()
+        if line and line != ".":
+            name, version = line.split("==")
+            pins[_requirement_name(name)] = version
+    tomllib = pytest.importorskip("tomllib")
+    course = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]["course"]
+    for spec in course:
+        requirement = Requirement(spec)
+        name = _requirement_name(requirement.name)
+        assert name in pins, f"binder/requirements.txt does not pin {name} ({spec})"
+        assert requirement.specifier.contains(pins[name]), (
+            f"Binder pins {name}=={pins[name]}, the course extra installs {spec}"
+        )
+
+
 @pytest.fixture(scope="module")
 def binder_env():
     with tempfile.TemporaryDirectory(prefix="scopekit-binder-") as root:

@@ -2,7 +2,9 @@
 
 nbval re-runs both notebooks and compares every output; these tests check what the
 committed outputs claim: every check passes in the solutions, every check fails in
-words in the student notebook, and no temporary path is ever shown.
+words (and briefly) in the student notebook, the prose agrees with the outputs, and no
+temporary or machine path is ever shown. tests/test_nbgrader.py checks that nbgrader
+generates the committed student notebook from the solutions.
 """
 
 import json
@@ -12,15 +14,10 @@ from pathlib import Path
 import pytest
 
 from scopekit.exercises import EXERCISES
-from scopekit.exercises.student import (
-    RAISES,
-    MarkerError,
-    comparable,
-    make_student,
-    strip_solutions,
-)
+from scopekit.exercises.student import RAISES, MarkerError, strip_solutions
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
 SOLUTIONS = NOTEBOOKS / "07-exercises-solutions.ipynb"
 STUDENT = NOTEBOOKS / "07-exercises.ipynb"
 
@@ -37,15 +34,6 @@ def check_cells(notebook):
     return [
         c for c in notebook["cells"] if c["cell_type"] == "code" and "exercises.check(" in source(c)
     ]
-
-
-def test_committed_student_notebook_is_the_generated_one():
-    generated = make_student(load(SOLUTIONS))
-    assert comparable(load(STUDENT)) == comparable(generated), (
-        "notebooks/07-exercises.ipynb drifted from the solutions: regenerate it with "
-        "python -m scopekit.exercises.student notebooks/07-exercises-solutions.ipynb "
-        "notebooks/07-exercises.ipynb, then execute it"
-    )
 
 
 def test_every_exercise_has_a_solution_block_and_a_check():
@@ -127,3 +115,95 @@ def test_strip_solutions_keeps_indentation_and_reports_bad_markers():
         strip_solutions("x = 1\n### END SOLUTION\n")
     with pytest.raises(KeyError, match="The exercises are"):
         strip_solutions("### BEGIN SOLUTION nope\n### END SOLUTION\n")
+
+
+def _error_text(output) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output["traceback"]))
+
+
+def test_an_unsolved_exercise_fails_in_a_few_lines_not_a_traceback():
+    # Exercises 4 and 5 start from code that fails inside TensorFlow: the learner
+    # sees TensorFlow's one-line message (%xmode Minimal), not its internal frames.
+    errors = [
+        o
+        for c in load(STUDENT)["cells"]
+        if c["cell_type"] == "code"
+        for o in c["outputs"]
+        if o["output_type"] == "error"
+    ]
+    starters = [o for o in errors if o["ename"] != "ExerciseNotSolved"]
+    assert [o["ename"] for o in starters] == ["ValueError", "ValueError"]
+    for output in errors:
+        text = _error_text(output)
+        assert "File " not in text and "Traceback" not in text, text
+        assert len(text.splitlines()) <= 12, text
+
+
+def test_the_two_notebooks_have_different_titles():
+    titles = []
+    for path in (STUDENT, SOLUTIONS):
+        first = source(next(c for c in load(path)["cells"] if c["cell_type"] == "markdown"))
+        titles.append(first.splitlines()[0])
+    assert titles == [
+        "# Exercises: name scopes and variable scopes",
+        "# Exercises with solutions: name scopes and variable scopes",
+    ]
+
+
+def _siamese_run_kernels(path) -> list:
+    """The kernels the "both towers on one input" cell says the towers read."""
+    cell = next(c for c in load(path)["cells"] if source(c).startswith("same = [[1.0"))
+    text = "".join("".join(o["data"]["text/plain"]) for o in cell["outputs"] if "data" in o)
+    ran = text.split("Where each op ran", 1)[1]
+    return sorted(set(re.findall(r"([\w/]+/kernel)\b(?!/)", ran)))
+
+
+def test_exercise_6_prose_matches_its_output():
+    cells = load(SOLUTIONS)["cells"]
+    prose = next(source(c) for c in cells if source(c).startswith("Both towers on one input"))
+    assert "two kernels while each tower has its own, one kernel read\ntwice" in prose
+    assert _siamese_run_kernels(STUDENT) == ["left/kernel", "right/kernel"]
+    assert _siamese_run_kernels(SOLUTIONS) == ["tower/kernel"]
+
+
+@pytest.mark.parametrize("path", [SOLUTIONS, STUDENT], ids=lambda p: p.name)
+def test_only_the_device_dependent_cell_goes_unchecked_and_its_value_is_checked(path):
+    cells = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
+    ignored = [i for i, c in enumerate(cells) if "NBVAL_IGNORE_OUTPUT" in source(c)]
+    assert len(ignored) == 1
+    assert source(cells[ignored[0]]).startswith("%%scopes --device auto --run y --text -o auto_cap")
+    value = cells[ignored[0] + 1]
+    assert source(value).startswith("exercises.run(auto_cap, 'y'")
+    assert "".join(value["outputs"][0]["data"]["text/plain"]) == "{'y:0': np.float32(16.0)}"
+
+
+# Absolute paths of the machine that executed a notebook: home folders, virtual
+# environments, site-packages, Windows drives. Saved outputs are read on other machines.
+MACHINE_PATH = re.compile(
+    r"(?<![\w.])(?:~|/home|/root|/Users|/usr|/opt|/work|/tmp|/var|/private)/[\w.-]+"
+    r"|site-packages|\b[A-Za-z]:\\\\[\w.-]"
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((REPO / "ui-tests").glob("*.ipynb")),
+    ids=lambda p: p.name,
+)
+def test_no_machine_path_in_any_saved_output(path):
+    for number, cell in enumerate(load(path)["cells"]):
+        text = json.dumps(cell.get("outputs", []))
+        found = MACHINE_PATH.search(text)
+        assert not found, f"{path.name} cell {number} shows a machine path: {found.group(0)}"
+
+
+def test_the_machine_path_rule_catches_what_a_traceback_shows():
+    for shown in (
+        "File ~/.pyenv/versions/3.11.7/lib/python3.11/site-packages/tensorflow/x.py:12",
+        "File /work/main/scopekit/capture.py:522, in get_variable",
+        "/home/ada/.venv/lib/python3.11/x.py",
+        "C:\\Users\\ada\\x.py",  # JSON doubles each backslash
+    ):
+        assert MACHINE_PATH.search(json.dumps(shown)), shown
+    for fine in ("tower/out:0 = [[0.6]]", "mlp/hidden1/weights", "a/b ~ c", "1/2"):
+        assert not MACHINE_PATH.search(json.dumps(fine)), fine

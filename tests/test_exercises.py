@@ -425,3 +425,414 @@ logits = h
 """
     cap, ns = build(tf, MLP_GIVEN + loop)
     passes("mlp_keys", cap, capsys, logits=ns["logits"])
+
+
+# ---------------------------------------------------------------------------
+# Wrong answers a learner plausibly writes: none may be "Solved". Each entry is
+# (code run under the capture, the check's keyword answers from the namespace).
+# One unusual right answer per exercise must be Solved: the checks judge what the
+# graph is and does, not how it was written.
+
+PREDICT_RIGHT = {"a": "outer/a", "b": "inner/b", "c": "outer/inner/c"}
+
+WRONG_ANSWERS = {
+    "predict_names": {
+        "b follows the name scope": (
+            PREDICT_GIVEN,
+            lambda ns: {"predicted": {**PREDICT_RIGHT, "b": "outer/inner/b"}},
+        ),
+        "c follows the variable scope": (
+            PREDICT_GIVEN,
+            lambda ns: {"predicted": {**PREDICT_RIGHT, "c": "inner/c"}},
+        ),
+        "a inside inner": (
+            PREDICT_GIVEN,
+            lambda ns: {"predicted": {**PREDICT_RIGHT, "a": "outer/inner/a"}},
+        ),
+        "tensor name with :0": (
+            PREDICT_GIVEN,
+            lambda ns: {"predicted": {**PREDICT_RIGHT, "c": "outer/inner/c:0"}},
+        ),
+    },
+    "variable_vs_get_variable": {
+        "answers swapped": (
+            VS_SOLUTION.replace(
+                '"name scope", "get_variable": "variable scope"',
+                '"variable scope", "get_variable": "name scope"',
+            ),
+            lambda ns: {"answer": ns["answer"]},
+        ),
+        "only a variable scope, same prefix": (
+            """
+with tf.compat.v1.variable_scope('inner'):
+    v = tf.Variable(0.0, name='v')
+    w = tf.compat.v1.get_variable('w', shape=())
+answer = {"tf.Variable": "name scope", "get_variable": "variable scope"}
+""",
+            lambda ns: {"answer": ns["answer"]},
+        ),
+        "different with blocks": (
+            """
+with tf.compat.v1.name_scope('outer'):
+    v = tf.Variable(0.0, name='v')
+with tf.compat.v1.variable_scope('inner'):
+    w = tf.compat.v1.get_variable('w', shape=())
+answer = {"tf.Variable": "name scope", "get_variable": "variable scope"}
+""",
+            lambda ns: {"answer": ns["answer"]},
+        ),
+    },
+    "reopened_scope": {
+        "the starter": (starter("reopened_scope"), lambda ns: {}),
+        "variable_scope twice": (
+            starter("reopened_scope").replace("name_scope", "variable_scope"),
+            lambda ns: {},
+        ),
+        "blocks merged": (
+            "with tf.compat.v1.name_scope('my_scope'):\n"
+            "    a = tf.constant(1.0, name='a')\n"
+            "    b = tf.constant(2.0, name='b')\n",
+            lambda ns: {},
+        ),
+        "second block at the top level": (
+            "with tf.compat.v1.name_scope('my_scope'):\n"
+            "    a = tf.constant(1.0, name='a')\n"
+            "with tf.compat.v1.name_scope(None):\n"
+            "    b = tf.constant(2.0, name='b')\n",
+            lambda ns: {},
+        ),
+    },
+    "already_exists": {
+        "reuse=True on the second call": (
+            """
+def dense(x, units, calls=[0]):
+    calls[0] += 1
+    with tf.compat.v1.variable_scope('dense', reuse=calls[0] > 1):
+        kernel = tf.compat.v1.get_variable(
+            'kernel', shape=(x.shape[-1], units), initializer=tf.compat.v1.ones_initializer())
+        return tf.matmul(x, kernel)
+"""
+            + DENSE_USE,
+            lambda ns: {},
+        ),
+        "tf.Variable instead of get_variable": (
+            """
+def dense(x, units):
+    with tf.compat.v1.variable_scope('dense'):
+        kernel = tf.Variable(tf.ones((x.shape[-1], units)), name='kernel')
+        return tf.matmul(x, kernel)
+"""
+            + DENSE_USE,
+            lambda ns: {},
+        ),
+        "kernels transposed": (
+            DENSE_SOLUTION.replace(
+                "shape=(x.shape[-1], units)", "shape=(units, x.shape[-1])"
+            ).replace("tf.matmul(x, kernel)", "tf.matmul(x, kernel, transpose_b=True)")
+            + DENSE_USE,
+            lambda ns: {},
+        ),
+        "a name scope instead of a variable scope": (
+            DENSE_SOLUTION.replace("variable_scope(None", "name_scope(None") + DENSE_USE,
+            lambda ns: {},
+        ),
+        "AUTO_REUSE shares the kernel": (
+            DENSE_SOLUTION.replace(
+                "None, default_name='dense'", "'dense', reuse=tf.compat.v1.AUTO_REUSE"
+            )
+            + DENSE_USE,
+            lambda ns: {},
+        ),
+    },
+    "auto_reuse": {
+        "reuse=True": (
+            EMBED_SOLUTION.replace("tf.compat.v1.AUTO_REUSE", "True") + EMBED_USE,
+            lambda ns: {"fn": ns["embed"]},
+        ),
+        "a new table per call (default_name)": (
+            EMBED_SOLUTION.replace(
+                "'embedding', reuse=tf.compat.v1.AUTO_REUSE", "None, default_name='embedding'"
+            )
+            + EMBED_USE,
+            lambda ns: {"fn": ns["embed"]},
+        ),
+        "a Python cache of the first table": (
+            """
+cache = {}
+def embed(ids):
+    if 'table' not in cache:
+        with tf.compat.v1.variable_scope('embedding'):
+            cache['table'] = tf.compat.v1.get_variable(
+                'table', shape=(10, 4), initializer=tf.compat.v1.constant_initializer(0.5))
+    return tf.nn.embedding_lookup(cache['table'], ids, name='lookup')
+"""
+            + EMBED_USE,
+            lambda ns: {"fn": ns["embed"]},
+        ),
+        "AUTO_REUSE but a tf.Variable table": (
+            EMBED_SOLUTION.replace(
+                "tf.compat.v1.get_variable(\n            'table', shape=(10, 4),\n"
+                "            initializer=tf.compat.v1.constant_initializer(0.5))",
+                "tf.Variable(tf.fill((10, 4), 0.5), name='table')",
+            )
+            + EMBED_USE,
+            lambda ns: {"fn": ns["embed"]},
+        ),
+    },
+    "siamese": {
+        "the starter: two kernels": (
+            SIAMESE_GIVEN + starter("siamese"),
+            lambda ns: {"left": ns["left"], "right": ns["right"]},
+        ),
+        "three towers": (
+            SIAMESE_GIVEN
+            + SIAMESE_SOLUTION
+            + "with tf.compat.v1.variable_scope('tower', reuse=True):\n"
+            + "    third = tower(left_in)\n",
+            lambda ns: {"left": ns["left"], "right": ns["right"]},
+        ),
+        "the right tower fed the left input": (
+            SIAMESE_GIVEN + SIAMESE_SOLUTION.replace("tower(right_in)", "tower(left_in)"),
+            lambda ns: {"left": ns["left"], "right": ns["right"]},
+        ),
+        "two scopes with the same initial values": (
+            SIAMESE_GIVEN
+            + """
+# Same initial values, so both towers agree until training moves one of them.
+with tf.compat.v1.variable_scope('tower'):
+    left = tower(left_in)
+with tf.compat.v1.variable_scope('copy'):
+    right = tower(right_in)
+""",
+            lambda ns: {"left": ns["left"], "right": ns["right"]},
+        ),
+        "one tower passed twice": (
+            SIAMESE_GIVEN + SIAMESE_SOLUTION,
+            lambda ns: {"left": ns["left"], "right": ns["left"]},
+        ),
+    },
+    "mlp_keys": {
+        "the starter: name scopes": (
+            MLP_GIVEN + starter("mlp_keys"),
+            lambda ns: {"logits": ns["logits"]},
+        ),
+        "hidden2 with 16 units: right keys, wrong shapes": (
+            MLP_GIVEN + MLP_SOLUTION.replace("h2 = dense(h1, 8,", "h2 = dense(h1, 16,"),
+            lambda ns: {"logits": ns["logits"]},
+        ),
+        "a layer one name off (output)": (
+            MLP_GIVEN
+            + MLP_SOLUTION.replace("variable_scope('logits')", "variable_scope('output')"),
+            lambda ns: {"logits": ns["logits"]},
+        ),
+        "hidden2 skipped in the computation": (
+            MLP_GIVEN + MLP_SOLUTION.replace("logits = dense(h2, 3)", "logits = dense(h1, 3)"),
+            lambda ns: {"logits": ns["logits"]},
+        ),
+        "an extra step counter in the checkpoint": (
+            MLP_GIVEN + MLP_SOLUTION + "step = tf.compat.v1.train.get_or_create_global_step()\n",
+            lambda ns: {"logits": ns["logits"]},
+        ),
+    },
+    "restore_checkpoint": {
+        "the starter: default keys": (
+            RESTORE_GIVEN + starter("restore_checkpoint"),
+            lambda ns: {"saver": ns["saver"]},
+        ),
+        "keys swapped": (
+            RESTORE_GIVEN + "saver = tf.compat.v1.train.Saver("
+            "{'encoder/dense/kernel': bias, 'encoder/dense/bias': kernel})\n",
+            lambda ns: {"saver": ns["saver"]},
+        ),
+        "keys without the dense level": (
+            RESTORE_GIVEN + "saver = tf.compat.v1.train.Saver("
+            "{'encoder/kernel': kernel, 'encoder/bias': bias})\n",
+            lambda ns: {"saver": ns["saver"]},
+        ),
+        "new variables named like the old keys": (
+            RESTORE_GIVEN
+            + """
+with tf.compat.v1.variable_scope('encoder/dense'):
+    old_kernel = tf.compat.v1.get_variable('kernel', shape=(3, 2))
+    old_bias = tf.compat.v1.get_variable('bias', shape=(2,))
+saver = tf.compat.v1.train.Saver([old_kernel, old_bias])
+""",
+            lambda ns: {"saver": ns["saver"]},
+        ),
+    },
+}
+
+UNUSUAL_RIGHT_ANSWERS = {
+    "predict_names": (
+        PREDICT_GIVEN + "import types\npredicted = types.MappingProxyType("
+        "{'c': 'outer/inner/c', 'b': 'inner/b', 'a': 'outer/a', 'note': 'ignored'})\n",
+        lambda ns: {"predicted": ns["predicted"]},
+    ),
+    "variable_vs_get_variable": (
+        # No name scope of its own: the variable scope alone gives get_variable a prefix.
+        """
+with tf.compat.v1.variable_scope('inner', auxiliary_name_scope=False):
+    v = tf.Variable(0.0, name='v')
+    w = tf.compat.v1.get_variable('w', shape=())
+answer = {"tf.Variable": "Name_Scope", "get_variable": " variable scope "}
+""",
+        lambda ns: {"answer": ns["answer"]},
+    ),
+    "reopened_scope": (
+        "with tf.compat.v1.name_scope('my_scope'):\n"
+        "    a = tf.constant(1.0, name='a')\n"
+        "with tf.compat.v1.name_scope(a.op.name.rpartition('/')[0] + '/'):\n"
+        "    b = tf.constant(2.0, name='b')\n",
+        lambda ns: {},
+    ),
+    "already_exists": (
+        """
+import itertools
+numbers = itertools.count()
+def dense(x, units):
+    with tf.compat.v1.variable_scope(f'layer{next(numbers)}'):
+        kernel = tf.compat.v1.get_variable(
+            'kernel', shape=(x.shape[-1], units), initializer=tf.compat.v1.ones_initializer())
+        return tf.matmul(x, kernel)
+"""
+        + DENSE_USE,
+        lambda ns: {},
+    ),
+    "auto_reuse": (
+        # AUTO_REUSE on an outer scope, inherited by 'embedding'.
+        """
+def embed(ids):
+    with tf.compat.v1.variable_scope('model', reuse=tf.compat.v1.AUTO_REUSE):
+        with tf.compat.v1.variable_scope('embedding'):
+            table = tf.compat.v1.get_variable(
+                'table', shape=(10, 4), initializer=tf.compat.v1.constant_initializer(0.5))
+    return tf.nn.embedding_lookup(table, ids, name='lookup')
+"""
+        + EMBED_USE,
+        lambda ns: {"fn": ns["embed"]},
+    ),
+    "siamese": (
+        SIAMESE_GIVEN
+        + """
+shared_tower = tf.compat.v1.make_template('tower', tower)
+left = shared_tower(left_in)
+right = shared_tower(right_in)
+""",
+        lambda ns: {"left": ns["left"], "right": ns["right"]},
+    ),
+    "mlp_keys": (
+        MLP_GIVEN
+        + """
+h = x
+layers = [('hidden1', 8, tf.nn.relu), ('hidden2', 8, tf.nn.relu), ('logits', 3, None)]
+for name, units, act in layers:
+    with tf.compat.v1.variable_scope('mlp/' + name):
+        h = dense(h, units, act)
+logits = h
+""",
+        lambda ns: {"logits": ns["logits"]},
+    ),
+    "restore_checkpoint": (
+        RESTORE_GIVEN
+        + """
+saver = tf.compat.v1.train.Saver({
+    v.op.name.replace('model/encoder/', 'encoder/dense/'): v
+    for v in tf.compat.v1.global_variables()
+})
+""",
+        lambda ns: {"saver": ns["saver"]},
+    ),
+}
+
+
+def test_every_exercise_has_three_wrong_answers_and_an_unusual_right_one():
+    for exercise_id in EXERCISES:
+        assert len(WRONG_ANSWERS[exercise_id]) >= 3, exercise_id
+        assert exercise_id in UNUSUAL_RIGHT_ANSWERS, exercise_id
+
+
+def _with_checkpoint(exercise_id, answers, tmp_path):
+    if exercise_id == "restore_checkpoint":
+        answers = {**answers, "checkpoint": write_old_checkpoint(str(tmp_path))}
+    return answers
+
+
+@pytest.mark.parametrize(
+    "exercise_id, label",
+    [(e, label) for e, answers in WRONG_ANSWERS.items() for label in answers],
+)
+def test_a_plausible_wrong_answer_is_not_solved(tf, tmp_path, exercise_id, label):
+    code, answers = WRONG_ANSWERS[exercise_id][label]
+    cap, ns = build(tf, code)
+    fails(exercise_id, cap, **_with_checkpoint(exercise_id, answers(ns), tmp_path))
+
+
+@pytest.mark.parametrize("exercise_id", sorted(UNUSUAL_RIGHT_ANSWERS))
+def test_an_unusual_right_answer_is_solved(tf, tmp_path, capsys, exercise_id):
+    code, answers = UNUSUAL_RIGHT_ANSWERS[exercise_id]
+    cap, ns = build(tf, code)
+    assert cap.error is None, cap.error
+    passes(exercise_id, cap, capsys, **_with_checkpoint(exercise_id, answers(ns), tmp_path))
+
+
+SOLVED_CELLS = {
+    "predict_names": (PREDICT_GIVEN, {"predicted": PREDICT_RIGHT}),
+    "variable_vs_get_variable": (VS_SOLUTION, {"answer": "answer"}),
+    "reopened_scope": (REOPEN_SOLUTION, {}),
+    "already_exists": (DENSE_SOLUTION + DENSE_USE, {}),
+    "auto_reuse": (EMBED_SOLUTION + EMBED_USE, {"fn": "embed"}),
+    "siamese": (SIAMESE_GIVEN + SIAMESE_SOLUTION, {"left": "left", "right": "right"}),
+    "mlp_keys": (MLP_GIVEN + MLP_SOLUTION, {"logits": "logits"}),
+    "restore_checkpoint": (RESTORE_GIVEN + RESTORE_SOLUTION, {"saver": "saver"}),
+}
+
+
+def _wrong_values(tf, cap):
+    """Arguments of the wrong type, as a learner passes them by mistake."""
+    with cap.graph.as_default():
+        no_shape = tf.compat.v1.placeholder(tf.float32, None, name="no_shape")
+        no_shape_variable = tf.compat.v1.get_variable(
+            "no_shape_variable", initializer=tf.zeros((2,)), validate_shape=False
+        )
+    return {
+        "None": None,
+        "a list": [1, 2],
+        "a list of a tensor": [no_shape],
+        "a dict of lists": {"a": ["outer/a"], "tf.Variable": []},
+        "a tensor without a known shape": no_shape,
+        "a variable without a known shape": no_shape_variable,
+        "the capture": cap,
+    }
+
+
+@pytest.mark.parametrize("exercise_id", sorted(SOLVED_CELLS))
+def test_wrong_typed_answers_get_a_verdict_never_a_crash(tf, tmp_path, exercise_id):
+    code, given = SOLVED_CELLS[exercise_id]
+    cap, ns = build(tf, code)
+    right = {k: ns[v] if isinstance(v, str) else v for k, v in given.items()}
+    right = _with_checkpoint(exercise_id, right, tmp_path)
+    wrong_values = _wrong_values(tf, cap)
+    for name in right:
+        for label, wrong in wrong_values.items():
+            try:
+                check(exercise_id, cap, **{**right, name: wrong})
+            except ExerciseNotSolved:
+                continue  # a verdict in words
+            except TypeError as error:  # only check()'s own, friendly one
+                assert "check(" in str(error) or "should be" in str(error), (label, error)
+                continue
+            raise AssertionError(f"{exercise_id}: {name}={label} was Solved")
+
+
+def test_check_refuses_bad_calls_in_words(tf):
+    cap, ns = build(tf, SIAMESE_GIVEN + SIAMESE_SOLUTION)
+    with pytest.raises(TypeError, match=r"check\('siamese', cap, left=<.*colour not expected"):
+        check("siamese", cap, left=ns["left"], right=ns["right"], colour="red")
+    with pytest.raises(TypeError, match="missing right.*colour not expected"):
+        check("siamese", cap, left=ns["left"], colour="red")
+    for wrong_id in (None, ["siamese"], 6):
+        with pytest.raises(TypeError, match="the exercise id should be a string such as"):
+            check(wrong_id, cap)
+    for wrong_capture in (None, [cap], ns["left"]):
+        with pytest.raises(TypeError, match="needs the Capture of your cell"):
+            check("siamese", wrong_capture, left=ns["left"], right=ns["right"])

@@ -154,7 +154,7 @@ def test_without_tensorflow_import_works_and_the_magic_says_how_to_install(tmp_p
     )
     assert done.returncode == 0, done.stderr
     assert "SUCCESS False" in done.stdout and "X DEFINED False" in done.stdout
-    assert "pip install tensorflow" in done.stdout + done.stderr
+    assert 'pip install "scopekit[tf]"' in done.stdout + done.stderr
 
 
 def test_import_and_load_ext_do_not_import_tensorflow():

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import tomllib
+
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -73,3 +75,27 @@ def test_ci_runs_exactly_the_readme_test_command():
 def test_teachers_page_gives_the_same_binder_link_as_the_badge():
     badge = next(link for link in LINKS if link.startswith("https://mybinder.org/v2/gh/"))
     assert badge in (REPO / "docs" / "teachers.md").read_text(encoding="utf-8")
+
+
+def _bash_lines():
+    blocks = re.findall(r"```bash\n(.*?)```", README, flags=re.DOTALL)
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_opening_the_course_installs_the_course_extra_and_testing_the_test_extra():
+    lines = _bash_lines()
+    opening = [line for line in lines if "jupyter lab notebooks/00-start.ipynb" in line]
+    assert len(opening) == 1 and 'pip install -e ".[course]"' in opening[0]
+    testing = [line for line in lines if "pytest" in line]
+    assert 'pip install -q -e ".[test]"' in testing[0]
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    assert set(re.findall(r'\.\[(\w+)\]"', README)) <= set(extras)
+
+
+def test_the_gpu_install_removes_tensorflow_cpu_first():
+    gpu = [line for line in _bash_lines() if '".[gpu]"' in line]
+    assert len(gpu) == 1
+    assert gpu[0].index("pip uninstall -y tensorflow-cpu") < gpu[0].index('".[gpu]"')
+    assert "brings **no TensorFlow**" in README

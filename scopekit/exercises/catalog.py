@@ -8,6 +8,7 @@ checkpoint. None reads the source of the answer.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from typing import List, Optional
 
 import numpy as np
@@ -64,13 +65,22 @@ def _user_ops(capture, short_name: str) -> List:
 
 def _is_tensor_of(capture, value, what: str, verdict) -> bool:
     """True if `value` is a tensor of the captured graph; else say what was expected."""
-    if getattr(value, "graph", None) is capture.graph and hasattr(value, "op"):
+    tf = import_tensorflow()
+    # A tf.Variable has a graph and an op too, but it is what a layer reads, not its output.
+    if isinstance(value, tf.Tensor) and getattr(value, "graph", None) is capture.graph:
         return True
+    got = "a tensor of another graph" if isinstance(value, tf.Tensor) else type(value).__name__
     verdict.bad(
-        f"{what} should be a tensor the cell built (got {type(value).__name__}); pass the "
+        f"{what} should be a tensor the cell built (got {got}); pass the "
         "Python variable that holds it."
     )
     return False
+
+
+def _same_values(got, expected) -> bool:
+    """True when `got` has the expected shape and values (a wrong shape is simply False)."""
+    got = np.asarray(got)
+    return got.shape == np.shape(expected) and bool(np.allclose(got, expected))
 
 
 def _names(items) -> str:
@@ -86,8 +96,11 @@ PREDICT_SUBJECTS = ("a", "b", "c")
 def _check_predict_names(capture, verdict, predicted):
     if _stopped(capture, verdict, "Run the given cell unchanged."):
         return
-    if not isinstance(predicted, dict):
-        verdict.bad("`predicted` should be a dict like {'a': 'outer/a', ...}.")
+    if not isinstance(predicted, Mapping):
+        verdict.bad(
+            "`predicted` should be a dict like {'a': 'outer/a', ...}, "
+            f"not a {type(predicted).__name__}."
+        )
         return
     for subject in PREDICT_SUBJECTS:
         record = next((v for v in capture.variables if v.requested == subject), None)
@@ -103,6 +116,11 @@ def _check_predict_names(capture, verdict, predicted):
         kind = kinds[creator] if creator else f"an op of type {record.type}"
         if guess is None or guess == "?":
             verdict.bad(f"no prediction for '{subject}' yet ({kind}).")
+        elif not isinstance(guess, str):
+            verdict.bad(
+                f"the prediction for '{subject}' should be a name in quotes, like "
+                f"'outer/{subject}', not a {type(guess).__name__}."
+            )
         elif guess == record.name:
             verdict.ok(f"'{subject}' is named '{record.name}'.")
         else:
@@ -173,8 +191,11 @@ def _check_variable_vs_get_variable(capture, verdict, answer):
             f"made in the same scopes (name scope '{v.name_scope}', variable scope "
             f"'{v.variable_scope}'), tf.Variable became '{v.name}' and get_variable '{g.name}'."
         )
-    if not isinstance(answer, dict):
-        verdict.bad('`answer` should be a dict: {"tf.Variable": ..., "get_variable": ...}.')
+    if not isinstance(answer, Mapping):
+        verdict.bad(
+            '`answer` should be a dict: {"tf.Variable": ..., "get_variable": ...}, '
+            f"not a {type(answer).__name__}."
+        )
         return
     for creator, truth in TRUTH.items():
         said = str(answer.get(creator, "?")).replace("_", " ").strip().lower()
@@ -303,6 +324,14 @@ def _check_already_exists(capture, verdict):
             f"expected two kernels of shapes (3, 4) and (4, 2), found "
             f"{_names(f'{k.name} {k.shape}' for k in kernels)}."
         )
+    plain = [k.name for k in kernels if k.creator != "get_variable"]
+    if plain:
+        verdict.bad(
+            f"{_names(plain)} {'is' if len(plain) == 1 else 'are'} made with tf.Variable, "
+            "which never shares and so hides the "
+            "error instead of fixing it: keep get_variable and give each layer its own "
+            "variable scope."
+        )
     reused = [v.name for v in capture.variables if v.reused]
     if reused:
         verdict.bad(f"{_names(reused)} was reused: these layers must not share weights.")
@@ -316,7 +345,7 @@ def _check_already_exists(capture, verdict):
     except RunError as error:
         verdict.bad(f"running the output failed: {error}")
         return
-    if np.allclose(value, [[12.0, 12.0]]):
+    if _same_values(value, [[12.0, 12.0]]):
         verdict.ok("the two stacked layers compute [[12., 12.]] from ones, as they should.")
     else:
         verdict.bad(f"the output is {value.tolist()}, expected [[12.0, 12.0]]: is y = dense(h, 2)?")
@@ -378,6 +407,11 @@ def _check_auto_reuse(capture, verdict, fn):
     else:
         verdict.bad("no variable scope was opened with reuse=tf.compat.v1.AUTO_REUSE.")
     # Behaviour: a brand-new graph, three calls, no error, one variable.
+    if not callable(fn):
+        verdict.bad(
+            f"fn should be your embed function itself (fn=embed), not a {type(fn).__name__}."
+        )
+        return
     try:
         with new_capture() as fresh:
             for ids in ([0], [1, 2], [3]):
@@ -466,7 +500,8 @@ def _check_siamese(capture, verdict, left, right):
         verdict.bad(
             f"expected two reads of '{kernel.name}' (one per tower), found {_names(reads)}."
         )
-    # Behaviour: same input, same output; change the kernel, both towers follow.
+    # Behaviour: set the kernel, feed each tower its own input: each output must be its
+    # own input times that one kernel (an extra tower, a swapped input or a copy fail).
     if not (
         _is_tensor_of(capture, left, "left", verdict)
         & _is_tensor_of(capture, right, "right", verdict)
@@ -474,23 +509,51 @@ def _check_siamese(capture, verdict, left, right):
         return
     graph = capture.graph
     variable = next(
-        v
-        for v in graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)
-        if v.op.name == kernel.name
+        (
+            v
+            for v in graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)
+            if v.op.name == kernel.name
+        ),
+        None,
     )
-    placeholders = [op.outputs[0] for op in graph.get_operations() if op.type == "Placeholder"]
-    sample = np.arange(6, dtype=np.float32).reshape(2, 3)
-    feed = {p: sample for p in placeholders}
+    inputs = {}
+    for name in ("left_in", "right_in"):
+        op = next((o for o in graph.get_operations() if o.name == name), None)
+        if op is None or op.type != "Placeholder":
+            verdict.bad(f"the placeholder '{name}' is gone: keep the two given input lines.")
+            return
+        inputs[name] = op.outputs[0]
+    if variable is None or not kernel.shape or len(kernel.shape) != 2:
+        verdict.bad(f"'{kernel.name}' is not a 2-D kernel among the graph's global variables.")
+        return
+    samples = {
+        "left_in": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "right_in": np.arange(6, 12, dtype=np.float32).reshape(2, 3),
+    }
     new_kernel = np.full(kernel.shape, 2.0, dtype=np.float32)
-    with tf.compat.v1.Session(graph=graph, config=session_config()) as session:
-        session.run(tf.compat.v1.variables_initializer([variable]))
-        session.run(variable.initializer, {variable.initial_value: new_kernel})
-        out_left, out_right = session.run([left, right], feed)
-    expected = sample @ new_kernel
-    if np.allclose(out_left, expected) and np.allclose(out_right, expected):
-        verdict.ok("after the kernel is changed, both towers compute the same new output.")
+    new_kernel[0, 0] = -1.0  # not symmetric in its inputs: a swapped input shows
+    try:
+        with tf.compat.v1.Session(graph=graph, config=session_config()) as session:
+            session.run(tf.compat.v1.variables_initializer([variable]))
+            session.run(variable.initializer, {variable.initial_value: new_kernel})
+            out_left, out_right = session.run(
+                [left, right], {inputs[k]: samples[k] for k in inputs}
+            )
+    except (tf.errors.OpError, ValueError, TypeError) as error:
+        first = str(getattr(error, "message", error)).strip().splitlines()
+        verdict.bad(
+            f"running the two towers failed ({type(error).__name__}: {first[0] if first else ''})."
+        )
+        return
+    if _same_values(out_left, samples["left_in"] @ new_kernel) and _same_values(
+        out_right, samples["right_in"] @ new_kernel
+    ):
+        verdict.ok("after the kernel is changed, each tower computes its input times it.")
     else:
-        verdict.bad("after the kernel is changed, the towers do not both follow it.")
+        verdict.bad(
+            "after the kernel is changed, the towers do not both compute their own input "
+            "times it: is each tower fed its own placeholder (left_in, right_in)?"
+        )
 
 
 register(
@@ -576,7 +639,8 @@ def _check_mlp_keys(capture, verdict, logits):
     if unused:
         verdict.bad(f"logits are not computed from {_names(unused)}: wire every layer in.")
     try:
-        value = run(capture, [logits], feed_dict=_feed_ones(capture.graph), record_placement=False)
+        feeds = _feed_ones(capture.graph)
+        value = run(capture, [logits], feed_dict=feeds, record_placement=False)
     except RunError as error:
         verdict.bad(f"running logits failed: {error}")
         return
@@ -588,10 +652,16 @@ def _check_mlp_keys(capture, verdict, logits):
 
 
 def _feed_ones(graph):
+    """Ones for every placeholder, a batch of 2; RunError names one without a known rank."""
     feeds = {}
     for op in graph.get_operations():
         if op.type == "Placeholder":
-            shape = [2 if d is None else d for d in op.outputs[0].shape.as_list()]
+            shape = op.outputs[0].shape
+            if shape.rank is None:
+                raise RunError(
+                    f"the placeholder '{op.name}' has no known shape: give it one, e.g. (None, 4)."
+                )
+            shape = [2 if d is None else d for d in shape.as_list()]
             feeds[op.outputs[0]] = np.ones(shape, dtype=op.outputs[0].dtype.as_numpy_dtype)
     return feeds
 

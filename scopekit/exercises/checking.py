@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Dict, List
 
+# nbgrader points of an exercise's check cell, by level: harder exercises weigh more.
+POINTS = {"easy": 1, "medium": 2, "hard": 3}
+
 
 class ExerciseNotSolved(Exception):
     """An exercise check found something still wrong. The message says what and where."""
@@ -74,6 +77,11 @@ class Exercise:
     checker: Callable
     answers: Dict[str, str]
 
+    @property
+    def points(self) -> int:
+        """What the exercise's check cell is worth when nbgrader autogrades it."""
+        return POINTS[self.level]
+
 
 EXERCISES: Dict[str, Exercise] = {}
 
@@ -82,12 +90,19 @@ def register(exercise: Exercise) -> Exercise:
     """Add an exercise to the catalog (ids are unique)."""
     if exercise.id in EXERCISES:
         raise ValueError(f"exercise id {exercise.id!r} is registered twice")
+    if exercise.level not in POINTS:
+        raise ValueError(f"exercise level {exercise.level!r} is not one of {', '.join(POINTS)}")
     EXERCISES[exercise.id] = exercise
     return exercise
 
 
 def get(exercise_id: str) -> Exercise:
     """The exercise with this id, or a KeyError listing the ids there are."""
+    if not isinstance(exercise_id, str):
+        raise TypeError(
+            f"the exercise id should be a string such as 'siamese', not a "
+            f"{type(exercise_id).__name__}. The exercises are: {', '.join(EXERCISES)}."
+        )
     try:
         return EXERCISES[exercise_id]
     except KeyError:
