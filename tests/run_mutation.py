@@ -1,0 +1,130 @@
+"""Mutation testing of the modules that decide what users are told (see tests/MUTATION.md).
+
+    python tests/run_mutation.py                 # every module below
+    python tests/run_mutation.py attribution     # some of them, by short name
+
+For each module, mutmut mutates that one file and runs only the tests chosen for
+it below (mutmut narrows them further to the tests that reach the mutated
+function). Each module runs in its own scratch copy of the project, so the
+working tree is never touched and modules do not share mutmut's cache. Prints,
+per module, killed / survived / other counts and the survivors' names; the scratch
+directory stays for `mutmut show NAME` (its path is printed).
+
+Slow (minutes to an hour per module) and CPU-heavy: not part of `.ci/run`.
+Needs the `mutation` extra (mutmut).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# module short name -> (file to mutate, tests that check what users are told about it).
+# Fast subsets: hand-made records first; real-TensorFlow tests where the rule needs them.
+MODULES = {
+    "attribution": (
+        "scopekit/attribution.py",
+        [
+            "tests/test_attribution.py",
+            "tests/test_views.py",
+            "tests/test_properties.py",
+            "tests/test_oracle_origin.py",
+            "tests/test_oracle_order.py",
+        ],
+    ),
+    "tree": (
+        "scopekit/tree.py",
+        [
+            "tests/test_views.py",
+            "tests/test_oracle_tree.py",
+            "tests/test_oracle_order.py",
+            "tests/test_oracle_widget_wide.py",
+        ],
+    ),
+    "words": (
+        "scopekit/render/words.py",
+        ["tests/test_views.py", "tests/test_oracle_words.py", "tests/test_hostile_text.py"],
+    ),
+    "text": ("scopekit/render/text.py", ["tests/test_views.py", "tests/test_hostile_text.py"]),
+    "html": ("scopekit/render/html.py", ["tests/test_views.py", "tests/test_hostile_text.py"]),
+    "capture": (
+        "scopekit/capture.py",
+        ["tests/test_capture.py", "tests/test_properties.py", "tests/test_oracle_order.py"],
+    ),
+    "checkpoint": ("scopekit/checkpoint.py", ["tests/test_checkpoint.py"]),
+    "checking": ("scopekit/exercises/checking.py", ["tests/test_exercises.py"]),
+    "catalog": ("scopekit/exercises/catalog.py", ["tests/test_exercises.py"]),
+    "runner": ("scopekit/sources/runner.py", ["tests/test_sources.py"]),
+}
+
+PYPROJECT = """\
+[tool.mutmut]
+source_paths = ["scopekit"]
+only_mutate = [{target!r}]
+pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"]
+pytest_add_cli_args_test_selection = {tests}
+use_git_change_detection = false
+"""
+
+
+def _scratch_copy(target: str, tests: list[str]) -> Path:
+    work = Path(tempfile.mkdtemp(prefix=f"scopekit-mutation-{Path(target).stem}-"))
+    shutil.copytree(ROOT / "scopekit", work / "scopekit", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    existing = [t for t in tests if (ROOT / t).exists()]
+    (work / "pyproject.toml").write_text(
+        PYPROJECT.format(target=target, tests=json.dumps(existing))
+    )
+    return work
+
+
+def run_module(name: str) -> dict:
+    """Run mutmut on one module; return its counts and survivors."""
+    target, tests = MODULES[name]
+    work = _scratch_copy(target, tests)
+    env = dict(os.environ, PYTHONPATH=str(work / "mutants"), TF_CPP_MIN_LOG_LEVEL="2")
+    mutmut = [sys.executable, "-m", "mutmut"]
+    subprocess.run([*mutmut, "run", "--max-children", "1"], cwd=work, env=env, check=False)
+    listing = subprocess.run(
+        [*mutmut, "results", "--all", "true"], cwd=work, env=env, capture_output=True, text=True
+    ).stdout
+    status: dict = {}
+    survivors = []
+    for line in listing.splitlines():
+        mutant, _, state = line.strip().rpartition(": ")
+        if not mutant:
+            continue
+        status[state] = status.get(state, 0) + 1
+        if state == "survived":
+            survivors.append(mutant)
+    return {"module": target, "work": str(work), "status": status, "survivors": survivors}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(MODULES)
+    unknown = [n for n in names if n not in MODULES]
+    if unknown:
+        print(f"unknown module(s) {unknown}; choose from {list(MODULES)}")
+        return 2
+    for name in names:
+        result = run_module(name)
+        killed = result["status"].get("killed", 0)
+        survived = result["status"].get("survived", 0)
+        score = killed / (killed + survived) if killed + survived else 0.0
+        print(f"\n== {result['module']}: {killed} killed, {survived} survived ({score:.0%})")
+        print(f"   all states: {result['status']}")
+        print(f"   scratch copy (for `mutmut show NAME`): {result['work']}")
+        for mutant in result["survivors"]:
+            print(f"   survived: {mutant}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
