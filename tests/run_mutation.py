@@ -33,6 +33,7 @@ MODULES = {
         "scopekit/attribution.py",
         [
             "tests/test_attribution.py",
+            "tests/test_oracle_notes.py",
             "tests/test_views.py",
             "tests/test_properties.py",
             "tests/test_oracle_origin.py",
