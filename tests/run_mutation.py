@@ -8,7 +8,7 @@ it below (mutmut narrows them further to the tests that reach the mutated
 function). Each module runs in its own scratch copy of the project, so the
 working tree is never touched and modules do not share mutmut's cache. Prints,
 per module, killed / survived / other counts and the survivors' names; the scratch
-directory stays for `mutmut show NAME` (its path is printed).
+directory stays for `mutmut show NAME` (its path is printed, mutmut's log is in it).
 
 Slow (minutes to an hour per module) and CPU-heavy: not part of `.ci/run`.
 Needs the `mutation` extra (mutmut).
@@ -72,6 +72,8 @@ only_mutate = [{target!r}]
 pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"]
 pytest_add_cli_args_test_selection = {tests}
 use_git_change_detection = false
+# Each pytest command and its output, in mutmut.log: why a run failed, if one does.
+debug = true
 """
 
 
@@ -90,9 +92,21 @@ def run_module(name: str) -> dict:
     """Run mutmut on one module; return its counts and survivors."""
     target, tests = MODULES[name]
     work = _scratch_copy(target, tests)
-    env = dict(os.environ, PYTHONPATH=str(work / "mutants"), TF_CPP_MIN_LOG_LEVEL="2")
+    # No PYTHONPATH: mutmut runs pytest in work/mutants, whose rootdir puts the mutated
+    # package first on sys.path (a PYTHONPATH to the not-yet-made mutants/ would be cached
+    # as missing by the import system, and `tests` not found).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     mutmut = [sys.executable, "-m", "mutmut"]
-    subprocess.run([*mutmut, "run", "--max-children", "1"], cwd=work, env=env, check=False)
+    with open(work / "mutmut.log", "w") as log:
+        subprocess.run(
+            [*mutmut, "run", "--max-children", "1"],
+            cwd=work,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
     listing = subprocess.run(
         [*mutmut, "results", "--all", "true"], cwd=work, env=env, capture_output=True, text=True
     ).stdout
