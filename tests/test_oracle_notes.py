@@ -175,3 +175,20 @@ def test_graph_variables_in_two_graphs_share_no_name_note(tf):
             other = tf.Variable(1.0, name="v")
     assert other.name == "v:0" and len(cap.graphs) == 2
     assert _notes(cap) == []
+
+
+def test_an_eager_variable_reused_is_one_variable_not_two(tf):
+    # Eager get_variable reuses through a variable store (what tf-keras's
+    # track_tf1_style_variables keeps per layer): the second call returns the same
+    # object, so no "2 variables are named s/w".
+    from tensorflow.python.ops.variable_scope import EagerVariableStore
+
+    v1 = tf.compat.v1
+    with capture(eager=True) as cap:
+        with EagerVariableStore().as_default():
+            with v1.variable_scope("s", reuse=v1.AUTO_REUSE):
+                first = v1.get_variable("w", shape=())
+                second = v1.get_variable("w", shape=())
+    assert first is second
+    assert [(v.name, v.reused) for v in cap.variables] == [("s/w", False), ("s/w", True)]
+    assert _notes(cap) == [{"kind": "reused", "subject": "s/w", "message": "reused s/w"}]
