@@ -1,0 +1,189 @@
+"""The scope tree against a small model written here, on real TensorFlow captures.
+
+The model works from TF's own names alone (``graph.get_operations()``, the
+variables' ``.name``): every prefix of a name is a node; a node counts the ops
+whose names are at or below it and the distinct variables there; five or more
+siblings ``base_N`` fold into one series labelled ``base_[low..high]`` whose path
+is its parent's path plus that label. The tree must agree node for node.
+"""
+
+import re
+
+import pytest
+
+from scopekit import capture
+from scopekit.tree import build_tree
+
+NUMBERED = re.compile(r"^(.*?)_(\d+)$")
+
+
+def _program(tf):
+    """Build into the default graph; return the scope paths TF reported opening."""
+    v1 = tf.compat.v1
+    opened = []
+    with v1.name_scope("input") as ns:
+        opened.append(ns.rstrip("/"))
+        x = tf.constant([[1.0, 2.0]], name="x")
+    for i in (3, 0, 1, 2, 4, 5):  # a series, made out of order
+        with v1.variable_scope(f"layer_{i}") as vs:
+            opened += [vs.name, vs.original_name_scope.rstrip("/")]
+            w = v1.get_variable("w", shape=(2, 2))
+            x = tf.matmul(x, w, name="mm")
+    for i in range(4):  # four numbered siblings: too few to fold
+        tf.identity(x, name=f"out_{i}")
+    with v1.variable_scope("head") as vs:
+        opened += [vs.name, vs.original_name_scope.rstrip("/")]
+        v1.get_variable("b", shape=(2,))
+        # A variable scope that opens no name scope and holds nothing: still a node.
+        with v1.variable_scope("inner", auxiliary_name_scope=False) as inner:
+            opened.append(inner.name)
+    tf.Variable(1.0, name="step")
+    return opened
+
+
+def _model(op_names, internal_names, variable_names, scope_paths):
+    """{path: (op_count, variable_count, internal_only)} from TF's names alone."""
+    paths = set(scope_paths)
+    for name in op_names + variable_names:
+        parts = name.split("/")
+        paths.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+
+    def below(name, path):
+        return name == path or name.startswith(path + "/")
+
+    model = {}
+    for path in paths:
+        ops = [n for n in op_names if below(n, path)]
+        variables = {v for v in variable_names if below(v, path)}
+        internal_only = bool(ops) and not variables and all(n in internal_names for n in ops)
+        model[path] = (len(ops), len(variables), internal_only)
+    return model
+
+
+def _expected_series(paths):
+    """{parent path: {label: sorted member paths}} for 5+ numbered siblings."""
+    by_parent = {}
+    for path in paths:
+        parent, _, label = path.rpartition("/")
+        by_parent.setdefault(parent, set()).add(label)
+    series = {}
+    for parent, labels in by_parent.items():
+        groups = {}
+        for label in labels:
+            match = NUMBERED.match(label)
+            if match:
+                groups.setdefault(match.group(1), []).append(int(match.group(2)))
+        for base, numbers in groups.items():
+            if len(numbers) >= 5:
+                members = {f"{base}_{n}" for n in numbers}
+                if base in labels:  # the unnumbered first one (TF's 'base' before 'base_1')
+                    members.add(base)
+                    numbers = numbers + [0]
+                label = f"{base}_[{min(numbers)}..{max(numbers)}]"
+                series.setdefault(parent, {})[label] = sorted(
+                    (f"{parent}/{m}" if parent else m) for m in members
+                )
+    return series
+
+
+def _nodes(root):
+    """{path: node} for every node (series members included), and the series nodes."""
+    nodes, series = {}, []
+    for node in root.walk():
+        if node is root:
+            continue
+        if node.is_series:
+            series.append(node)
+        else:
+            nodes[node.path] = node
+    return nodes, series
+
+
+@pytest.fixture(scope="module")
+def built(tf):
+    """(the capture of _program, the scope paths TF reported opening)."""
+    with capture() as cap:
+        opened = _program(tf)
+    return cap, opened
+
+
+@pytest.fixture
+def captured(built):
+    return built[0]
+
+
+def test_every_name_prefix_is_a_node_with_the_models_counts(built):
+    captured, opened = built
+    graph = captured.graph
+    op_names = [op.name for op in graph.get_operations()]
+    internal = {r.name for r in captured.ops if r.internal}
+    variable_names = [v.name.split(":")[0] for v in graph.get_collection("variables")]
+    model = _model(op_names, internal, variable_names, opened)
+    nodes, _ = _nodes(captured.tree())
+    assert set(nodes) == set(model)
+    got = {p: (n.op_count, n.variable_count, n.internal_only) for p, n in nodes.items()}
+    assert got == model
+    root = captured.tree()
+    assert root.path == "" and root.label == ""
+    assert (root.op_count, root.variable_count) == (len(op_names), len(set(variable_names)))
+    for path, node in nodes.items():
+        assert node.label == path.rpartition("/")[2]
+        assert root.find(path) is node
+
+
+def test_series_fold_as_the_model_says(captured):
+    nodes, series = _nodes(captured.tree())
+    expected = _expected_series(nodes)
+    got = {}
+    for node in series:
+        parent = node.path.rpartition("/")[0]
+        members = sorted(m.path for m in node.children)
+        got.setdefault(parent, {})[node.label] = members
+        # A series sums its members and says how many there are.
+        assert node.series_size == len(node.children)
+        assert node.op_count == sum(m.op_count for m in node.children)
+        assert node.variable_count == sum(m.variable_count for m in node.children)
+        assert node.path == (f"{parent}/{node.label}" if parent else node.label)
+    assert got == expected == {"": {"layer_[0..5]": [f"layer_{i}" for i in range(6)]}}
+    # Too few to fold: the four out_N stay siblings of the series.
+    labels = [child.label for child in captured.tree().children]
+    assert [label for label in labels if label.startswith("out_")] == [f"out_{i}" for i in range(4)]
+
+
+def test_scope_kinds_and_origin_follow_the_scopes_tf_opened(captured):
+    root = captured.tree()
+    assert root.find("input").scope_kinds == {"name_scope"}
+    assert root.find("input").origin == "user"
+    head = root.find("head")
+    # variable_scope('head') opens a variable scope and its name scope of the same name.
+    assert head.scope_kinds == {"variable_scope", "name_scope"}
+    assert root.find("head/inner").scope_kinds == {"variable_scope"}
+    # A node no scope opened (an op's own name) has no scope kind and no origin.
+    assert root.find("step").scope_kinds == frozenset() and root.find("step").origin == ""
+
+
+def test_variable_view_places_by_variable_scope(captured):
+    root = build_tree(captured.ops, captured.variables, captured.scopes, view="variable")
+    for record in captured.variables:
+        node = root.find(record.name)
+        assert node is not None and record in node.variables
+    # An op made under name scope 'layer_3' in variable scope 'layer_3' stays there.
+    assert root.find("layer_3/mm") is not None
+
+
+def test_build_tree_rejects_an_unknown_view(captured):
+    with pytest.raises(ValueError, match="view must be 'name' or 'variable'"):
+        build_tree(captured.ops, captured.variables, captured.scopes, view="names")
+
+
+def test_a_node_opened_only_by_a_variable_scope_says_so(tf):
+    v1 = tf.compat.v1
+    with capture() as cap:
+        with v1.variable_scope("vs"):
+            pass
+        with v1.variable_scope("vs", reuse=True) as again:
+            tf.constant(1.0, name="c")
+    assert again.original_name_scope == "vs_1/"
+    root = cap.tree()
+    assert root.find("vs_1").opened_by_variable_scope
+    assert root.find("vs_1").scope_kinds == {"name_scope"}
