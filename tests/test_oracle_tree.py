@@ -187,3 +187,62 @@ def test_a_node_opened_only_by_a_variable_scope_says_so(tf):
     root = cap.tree()
     assert root.find("vs_1").opened_by_variable_scope
     assert root.find("vs_1").scope_kinds == {"name_scope"}
+
+
+# The same model on hand-made records (no TensorFlow): a name scope, a series made out
+# of order with an unnumbered first member, internal ops, a variable called twice.
+SUFFIXES = ("_3", "", "_1", "_5", "_2", "_4")
+HAND_OPS = [
+    ("input/x", False),
+    *[(f"block{suffix}/w/Initializer", True) for suffix in SUFFIXES],
+    *[(f"block{suffix}/mm", False) for suffix in SUFFIXES],
+    ("out_0", False),
+    ("out_1", False),
+    ("deep/a/b/c", False),
+]
+HAND_VARIABLES = ["block/w", "block_1/w", "block_1/w", "top"]
+
+
+def _hand_made():
+    from scopekit.records import OpRecord, ScopeRecord, VariableRecord
+
+    ops = [
+        OpRecord(name, "Op", name.rpartition("/")[0], "", "", "other", 0, internal)
+        for name, internal in HAND_OPS
+    ]
+    variables = [
+        VariableRecord(name, name.rpartition("/")[2], "get_variable", i == 2, "", "", "other")
+        for i, name in enumerate(HAND_VARIABLES)
+    ]
+    scopes = [ScopeRecord("name_scope", "input", "input", "", False, "user", None, 0, 0)]
+    return ops, variables, scopes
+
+
+def test_hand_made_records_give_the_models_tree():
+    ops, variables, scopes = _hand_made()
+    root = build_tree(ops, variables, scopes)
+    op_names = [name for name, _ in HAND_OPS]
+    internal = {name for name, is_internal in HAND_OPS if is_internal}
+    model = _model(op_names, internal, HAND_VARIABLES, ["input"])
+    nodes, series = _nodes(root)
+    assert {p: (n.op_count, n.variable_count, n.internal_only) for p, n in nodes.items()} == model
+    (block,) = series
+    assert _expected_series(nodes) == {"": {block.label: sorted(m.path for m in block.children)}}
+    assert block.label == "block_[0..5]" and block.path == "block_[0..5]"
+    # Members in creation order; the series sits where its first member was made.
+    assert [m.label for m in block.children] == [f"block{suffix}" for suffix in SUFFIXES]
+    assert [c.label for c in root.children] == [
+        "input",
+        "block_[0..5]",
+        "out_0",
+        "out_1",
+        "deep",
+        "top",
+    ]
+    assert block.internal_only is False and block.origin == ""
+    # A variable returned by two calls is one variable at one node, with both records.
+    assert len(root.find("block_1/w").variables) == 2
+    assert root.find("block_1/w").variable_count == 1
+    assert root.find("input").scope_kinds == {"name_scope"} and root.find("input").origin == "user"
+    assert root.find("block/w/Initializer").internal_only
+    assert not root.find("block/w").internal_only  # it holds a variable
