@@ -83,8 +83,9 @@ timeout_constant = 5.0
 
 def _scratch_copy(target: str, tests: list[str]) -> Path:
     work = Path(tempfile.mkdtemp(prefix=f"scopekit-mutation-{Path(target).stem}-"))
-    shutil.copytree(ROOT / "scopekit", work / "scopekit", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    skip = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "scopekit", work / "scopekit", ignore=skip)
+    shutil.copytree(ROOT / "tests", work / "tests", ignore=skip)
     existing = [t for t in tests if (ROOT / t.partition("::")[0]).exists()]
     (work / "pyproject.toml").write_text(
         PYPROJECT.format(target=target, tests=json.dumps(existing))

@@ -289,9 +289,7 @@ def _claims_result():
     from scopekit.sources.model import Check, Claim, Example, Result
 
     claim = Claim(expression=HOSTILE, claimed=HOSTILE, why=HOSTILE, kind="")
-    example = Example(
-        id="hostile", title=HOSTILE, code=HOSTILE, claims=(claim,), note=HOSTILE
-    )
+    example = Example(id="hostile", title=HOSTILE, code=HOSTILE, claims=(claim,), note=HOSTILE)
     return Result(
         example=example,
         capture=_op_name(),

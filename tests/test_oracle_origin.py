@@ -89,7 +89,11 @@ def test_v1_layers_scopes_are_the_librarys(tf):
             a = layers.dense(x, 4, name="d")
             b = layers.dense(x, 4, name="d", reuse=True)
             c = layers.dense(x, 4)
-    assert (a.name, b.name, c.name) == ("net/d/BiasAdd:0", "net/d_1/BiasAdd:0", "net/dense/BiasAdd:0")
+    assert (a.name, b.name, c.name) == (
+        "net/d/BiasAdd:0",
+        "net/d_1/BiasAdd:0",
+        "net/dense/BiasAdd:0",
+    )
     assert _user_scopes(cap) == [("name_scope", net.rstrip("/"), "")]
     layer_scopes = [s for s in cap.scopes if s.kind == "variable_scope"]
     assert layer_scopes and {s.origin for s in layer_scopes} == {"library"}

@@ -8,7 +8,6 @@ nodes, scopes opened from the top of the list down, each opened node's children
 sent with it.
 """
 
-
 import pytest
 
 import scopekit

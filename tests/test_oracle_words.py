@@ -42,8 +42,14 @@ def _scope(origin="user"):
 @pytest.mark.parametrize(
     "variables, ops, scopes, mode, graphs, expected",
     [
-        ([], [], [], "fresh", 1, "0 variables (0 calls), 0 ops, 0 scopes opened by the cell "
-         "(fresh graph)"),
+        (
+            [],
+            [],
+            [],
+            "fresh",
+            1,
+            "0 variables (0 calls), 0 ops, 0 scopes opened by the cell (fresh graph)",
+        ),
         (
             [_var("a"), _var("a", reused=True), _var("b")],
             [_op("x")],
@@ -53,7 +59,11 @@ def _scope(origin="user"):
             "2 variables (3 calls), 1 op, 1 scope opened by the cell (default graph)",
         ),
         (
-            [_var("v", kind="eager"), _var("v", kind="eager"), _var("w", kind="keras", reused=True)],
+            [
+                _var("v", kind="eager"),
+                _var("v", kind="eager"),
+                _var("w", kind="keras", reused=True),
+            ],
             [_op("y"), _op("z")],
             [],
             "eager",
