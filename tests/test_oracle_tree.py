@@ -246,3 +246,143 @@ def test_hand_made_records_give_the_models_tree():
     assert root.find("input").scope_kinds == {"name_scope"} and root.find("input").origin == "user"
     assert root.find("block/w/Initializer").internal_only
     assert not root.find("block/w").internal_only  # it holds a variable
+
+
+# -- Scope records on hand-made trees: who opened what, in both views. ---------------
+
+
+def _scope_record(kind, ns, vs, origin="user", graph=0, position=None):
+    from scopekit.records import ScopeRecord
+
+    requested = (vs if kind == "variable_scope" else ns).rpartition("/")[2] or None
+    return ScopeRecord(kind, requested, ns, vs, False, origin, None, graph, position)
+
+
+def _op_record(name, ns, vs="", internal=False, graph=0):
+    from scopekit.records import OpRecord
+
+    return OpRecord(name, "Op", ns, vs, "", "other", graph, internal)
+
+
+def _var_record(name, ns, vs, creator="get_variable"):
+    from scopekit.records import VariableRecord
+
+    return VariableRecord(name, name.rpartition("/")[2], creator, False, ns, vs, "other")
+
+
+def test_scope_kinds_origin_and_the_name_scope_a_variable_scope_opened():
+    scopes = [
+        _scope_record("name_scope", "", "", graph=1),  # another graph's: not in this tree
+        _scope_record("name_scope", "", ""),  # name_scope(None) by the user: no node
+        _scope_record("variable_scope", "vs", "vs"),
+        _scope_record("variable_scope", "vs_1", "vs"),  # reopened: ops go to vs_1
+        _scope_record("name_scope", "lib", "", origin="library"),
+        _scope_record("variable_scope", "libvs", "libvs", origin="library"),
+        _scope_record("name_scope", "mixed", "", origin="library"),
+        _scope_record("name_scope", "mixed", ""),
+        _scope_record("name_scope", "userfirst", ""),
+        _scope_record("name_scope", "userfirst", "", origin="library"),
+        _scope_record("name_scope", "both", ""),
+        _scope_record("variable_scope", "both", "both"),
+    ]
+    ops = [_op_record("vs_1/c", "vs_1", "vs"), _op_record("lib/op", "lib")]
+    root = build_tree(ops, [], scopes)
+    assert [c.label for c in root.children] == [
+        "vs",
+        "vs_1",
+        "lib",
+        "libvs",
+        "mixed",
+        "userfirst",
+        "both",
+    ]
+    vs, vs_1 = root.find("vs"), root.find("vs_1")
+    assert (vs.scope_kinds, vs.origin) == ({"variable_scope", "name_scope"}, "user")
+    assert (vs_1.scope_kinds, vs_1.origin, vs_1.opened_by_variable_scope) == (
+        {"name_scope"},
+        "",
+        True,
+    )
+    # A library name scope is no scope kind of the node, but says who opened it.
+    assert (root.find("lib").scope_kinds, root.find("lib").origin) == (frozenset(), "library")
+    # A library variable scope still shows it is a variable scope.
+    libvs = root.find("libvs")
+    assert "variable_scope" in libvs.scope_kinds and libvs.origin == "library"
+    # The user's opening wins, whichever came first.
+    assert root.find("mixed").origin == "user" and root.find("userfirst").origin == "user"
+    assert root.find("mixed").scope_kinds == {"name_scope"}
+    # A name scope the user opened by hand is not only a variable scope's.
+    both = root.find("both")
+    assert both.scope_kinds == {"name_scope", "variable_scope"}
+    assert not both.opened_by_variable_scope
+    # Empty scopes are not 'internal only': nothing TF made on its own is in them.
+    assert not root.find("userfirst").internal_only
+    assert root.path == "" and root.label == ""
+
+
+def test_a_scope_of_another_graph_first_does_not_hide_this_graphs_scopes():
+    scopes = [
+        _scope_record("name_scope", "other", "", graph=1),
+        _scope_record("name_scope", "a", ""),
+    ]
+    assert [c.label for c in build_tree([], [], scopes).children] == ["a"]
+    assert [c.label for c in build_tree([], [], scopes, graph=1).children] == ["other"]
+
+
+def test_variable_view_places_everything_by_variable_scope():
+    scopes = [
+        _scope_record("name_scope", "foo", ""),
+        _scope_record("variable_scope", "foo/bar", "bar"),
+        _scope_record("name_scope", "", ""),
+        _scope_record("variable_scope", "baz", "baz"),
+    ]
+    variables = [
+        _var_record("bar/x", "foo/bar", "bar"),
+        _var_record("foo/bar/v", "foo/bar", "bar", creator="Variable"),
+        _var_record("top", "foo", ""),
+    ]
+    ops = [_op_record("foo/bar/y", "foo/bar", "bar")]
+    root = build_tree(ops, variables, scopes, view="variable")
+    assert [c.label for c in root.children] == ["bar", "baz", "top"]
+    bar = root.find("bar")
+    assert [c.label for c in bar.children] == ["y", "x", "v"]
+    assert bar.scope_kinds == {"variable_scope"}  # name scopes are not in this view
+    assert root.find("top").variables == [variables[2]]
+    assert root.find("foo") is None
+    with pytest.raises(ValueError, match="not 'names'"):
+        build_tree(ops, variables, scopes, view="names")
+
+
+def test_nested_series_paths_labels_and_sums():
+    ops, variables, scopes = [], [], []
+    for i in (7, 3, 5, 4, 6):  # no unnumbered member, made out of order
+        scopes.append(_scope_record("variable_scope", f"model/layer_{i}", f"model/layer_{i}"))
+        ops.append(_op_record(f"model/layer_{i}/w/Initializer", f"model/layer_{i}", internal=True))
+        variables.append(_var_record(f"model/layer_{i}/w", f"model/layer_{i}", f"model/layer_{i}"))
+    for i in range(5):  # a series of TF's own ops only
+        ops.append(_op_record(f"model/read_{i}", "model", internal=True))
+    root = build_tree(ops, variables, scopes)
+    model = root.find("model")
+    layers, reads = model.children
+    assert (layers.label, layers.path) == ("layer_[3..7]", "model/layer_[3..7]")
+    assert (layers.series_size, layers.op_count, layers.variable_count) == (5, 5, 5)
+    assert layers.scope_kinds == {"variable_scope", "name_scope"}
+    assert layers.origin == "user" and not layers.internal_only
+    assert (reads.label, reads.path, reads.internal_only) == (
+        "read_[0..4]",
+        "model/read_[0..4]",
+        True,
+    )
+    assert reads.scope_kinds == frozenset() and reads.origin == ""
+    assert model.variable_count == 5 and model.op_count == 10
+
+
+def test_a_series_takes_its_origin_from_its_first_member():
+    ops = [_op_record(f"s_{i}/op", f"s_{i}") for i in range(1, 6)]
+    (series,) = build_tree(ops, [], [_scope_record("name_scope", "s_1", "")]).children
+    assert series.label == "s_[1..5]" and series.origin == "user"
+    # s_2 opened by the user after s_1/op was made: s_1, with no scope record, is first.
+    later = _scope_record("name_scope", "s_2", "", position=1)
+    (series,) = build_tree(ops, [], [later]).children
+    assert [m.label for m in series.children][:2] == ["s_1", "s_2"]
+    assert series.origin == ""

@@ -59,7 +59,9 @@ def _scope(origin="user"):
             "2 variables (3 calls), 1 op, 1 scope opened by the cell (default graph)",
         ),
         (
+            # Eager variables may share a name: each one made counts, a reused one not.
             [
+                _var("v", kind="eager"),
                 _var("v", kind="eager"),
                 _var("v", kind="eager"),
                 _var("w", kind="keras", reused=True),
@@ -68,8 +70,17 @@ def _scope(origin="user"):
             [],
             "eager",
             3,
-            "2 variables (3 calls), 2 ops, 0 scopes opened by the cell "
+            "3 variables (4 calls), 2 ops, 0 scopes opened by the cell "
             "(eager, 2 more graphs traced by tf.function)",
+        ),
+        (
+            # --graph default: the cell only reuses a variable made before it.
+            [_var("old", reused=True)],
+            [],
+            [],
+            "given",
+            1,
+            "1 variable (1 call), 0 ops, 0 scopes opened by the cell (default graph)",
         ),
         (
             [_var("a", graph=0), _var("a", graph=1)],
@@ -193,8 +204,9 @@ def test_origin_rows_list_variables_then_the_ops_asked_for():
 
 def test_graph_line_says_how_many_ops_were_there_before():
     assert words.graph_line(_capture()) == ""
-    assert words.graph_line(_capture(ops_before=1)).startswith(
-        "The graph already held 1 op from before: a name asked for again gets a _1, _2"
+    assert words.graph_line(_capture(ops_before=1)) == (
+        "The graph already held 1 op from before: a name asked for again gets a _1, _2 ... "
+        "suffix (--graph fresh gives the same names on every run)."
     )
     assert words.graph_line(_capture(ops_before=7)).startswith("The graph already held 7 ops ")
 
