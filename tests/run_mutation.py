@@ -46,7 +46,17 @@ MODULES = {
         "scopekit/tree.py",
         [
             "tests/test_views.py",
-            "tests/test_oracle_tree.py::test_hand_made_records_give_the_models_tree",
+            *(
+                f"tests/test_oracle_tree.py::{name}"
+                for name in (
+                    "test_hand_made_records_give_the_models_tree",
+                    "test_scope_kinds_origin_and_the_name_scope_a_variable_scope_opened",
+                    "test_a_scope_of_another_graph_first_does_not_hide_this_graphs_scopes",
+                    "test_variable_view_places_everything_by_variable_scope",
+                    "test_nested_series_paths_labels_and_sums",
+                    "test_a_series_takes_its_origin_from_its_first_member",
+                )
+            ),
             "tests/test_oracle_widget_wide.py",
         ],
     ),
