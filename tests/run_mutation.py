@@ -55,6 +55,7 @@ MODULES = {
                     "test_variable_view_places_everything_by_variable_scope",
                     "test_nested_series_paths_labels_and_sums",
                     "test_a_series_takes_its_origin_from_its_first_member",
+                    "test_a_name_scope_the_user_reenters_is_no_longer_only_a_variable_scopes",
                 )
             ),
             "tests/test_oracle_widget_wide.py",

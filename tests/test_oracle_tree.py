@@ -386,3 +386,19 @@ def test_a_series_takes_its_origin_from_its_first_member():
     (series,) = build_tree(ops, [], [later]).children
     assert [m.label for m in series.children][:2] == ["s_1", "s_2"]
     assert series.origin == ""
+
+
+def test_a_name_scope_the_user_reenters_is_no_longer_only_a_variable_scopes():
+    from scopekit.render.words import node_badge
+
+    # variable_scope('vs') reopened: its ops go to name scope 'vs_1', which only the
+    # variable scope opened; then the user enters name_scope('vs_1/') by hand.
+    scopes = [
+        _scope_record("variable_scope", "vs", "vs"),
+        _scope_record("variable_scope", "vs_1", "vs"),
+    ]
+    root = build_tree([], [], scopes)
+    assert node_badge(root.find("vs_1")) == "name scope of a variable scope"
+    scopes.append(_scope_record("name_scope", "vs_1", ""))
+    root = build_tree([], [], scopes)
+    assert node_badge(root.find("vs_1")) == "name scope"
