@@ -82,7 +82,7 @@ def execute(tf, program):
     def scopes_now():
         return graph.get_name_scope(), v1.get_variable_scope().name
 
-    def made(kind, stmt, before, ns, vs):
+    def made(kind, before, ns, vs):
         # Which ops this one call added, and the scopes TF had in force at the call.
         log["calls"].append((kind, before, len(graph.get_operations()), ns, vs))
 
@@ -141,7 +141,7 @@ def execute(tf, program):
                 else:
                     made_object = tf.constant(1.0, name=stmt[1])
                 log["names"].append(made_object.name)
-                made(kind, stmt, before, ns, vs)
+                made(kind, before, ns, vs)
 
     try:
         run(program)
