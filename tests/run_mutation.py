@@ -65,8 +65,14 @@ MODULES = {
         "scopekit/render/words.py",
         ["tests/test_views.py", "tests/test_oracle_words.py", "tests/test_hostile_text.py"],
     ),
-    "text": ("scopekit/render/text.py", ["tests/test_views.py", "tests/test_hostile_text.py"]),
-    "html": ("scopekit/render/html.py", ["tests/test_views.py", "tests/test_hostile_text.py"]),
+    "text": (
+        "scopekit/render/text.py",
+        ["tests/test_views.py", "tests/test_oracle_views.py", "tests/test_hostile_text.py"],
+    ),
+    "html": (
+        "scopekit/render/html.py",
+        ["tests/test_views.py", "tests/test_oracle_views.py", "tests/test_hostile_text.py"],
+    ),
     "capture": (
         "scopekit/capture.py",
         ["tests/test_capture.py", "tests/test_properties.py", "tests/test_oracle_order.py"],
