@@ -260,3 +260,44 @@ def test_text_table_and_notes():
         lines[0]
         == "scopekit: 2 variables (3 calls), 11 ops, 2 scopes opened by the cell (fresh graph)"
     )
+
+
+def test_html_titles_each_graph_made_in_the_cell_and_says_what_the_graph_held():
+    cap = _capture()
+    cap.graphs = [None, None]
+    cap.ops_before = 3
+    cap.ops.append(OpRecord("other/op", "MatMul", "other", "", "/device:GPU:0", "none", 1))
+    html = cap.to_html()
+    assert html.count("<h4>Graph 1 (made in the cell)</h4><ul class='sk-tree'>") == 1
+    assert (
+        html.index("<code>foo</code>")
+        < html.index("<h4>Graph 1")
+        < html.index("<code>other</code>")
+    )
+    assert (
+        "<p>The graph already held 3 ops from before: a name asked for again gets a _1, _2 ... "
+        "suffix (--graph fresh gives the same names on every run).</p>" in html
+    )
+    # The placed op says its type and its device, dimmed.
+    assert "<code>op</code> <span class='sk-dim'>MatMul on GPU:0</span>" in html
+    assert "[graph 1] <code>" in html  # its table row says which graph
+
+
+def test_html_badges_and_icons_read_without_styles():
+    cap = _capture()
+    cap.scopes += [
+        ScopeRecord("name_scope", "both", "both", "", False, "user", None, 0, 12),
+        ScopeRecord("variable_scope", "both", "both", "both", False, "user", None, 0, 12),
+    ]
+    cap.ops.append(_op("both/c", "both", "both"))
+    html = cap.to_html()
+    assert (
+        '\u25b8 <code>foo</code> <span class="sk-badge sk-ns">name scope</span></summary>' in html
+    )
+    assert (
+        '<code>both</code> <span class="sk-badge sk-vs">variable scope</span> + '
+        '<span class="sk-badge sk-ns">name scope</span>' in html
+    )
+    assert "\u25cf <code>x</code>" in html  # a variable
+    assert "\u25c6 <code>top</code> <span class='sk-dim'>Const</span></li>" in html  # an op
+    assert html.startswith("<div class='scopekit-static'><style>") and html.endswith("</div>")
