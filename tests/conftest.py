@@ -44,3 +44,24 @@ def shown(shell):
 def run(shell, cell):
     """Run a cell; return IPython's ExecutionResult."""
     return shell.run_cell(cell, store_history=False)
+
+
+def pytest_collection_modifyitems(items):
+    """Keep each notebook's cells in order, whatever order the unit tests run in.
+
+    pytest-randomly shuffles the items of each test module; nbval's cells have no
+    module, so they would be shuffled together, and a notebook's cells depend on
+    the ones above them. Notebooks still come in a random order, each whole.
+    """
+    slots = [index for index, item in enumerate(items) if hasattr(item, "cell_num")]
+    if not slots:
+        return
+    cells = [items[index] for index in slots]
+    notebooks = list(dict.fromkeys(cell.parent for cell in cells))  # first-seen order
+    ordered = [
+        cell
+        for notebook in notebooks
+        for cell in sorted((c for c in cells if c.parent is notebook), key=lambda c: c.cell_num)
+    ]
+    for index, cell in zip(slots, ordered, strict=True):
+        items[index] = cell

@@ -16,6 +16,13 @@ from scopekit.records import ScopeRecord, VariableRecord
         ("bar/x", "foo/bar", "bar", "variable_scope"),
         ("bar/x/Initializer/zeros", "foo/bar", "bar", "other"),
         ("my_scope_1/Add", "my_scope_1", "my_scope", "name_scope"),
+        # A top-level variable_scope(..., auxiliary_name_scope=False): no name scope is
+        # open, and the prefix is the variable scope alone (it merely starts with '').
+        ("a/x", "", "a", "variable_scope"),
+        # Prefixes that only start with a scope are neither that scope nor 'both'.
+        ("a/b/x", "a", "a/b", "variable_scope"),
+        ("ab/x", "a", "a", "other"),
+        ("a/b/x", "a", "a", "other"),
     ],
 )
 def test_prefix_from_follows_the_rule_in_the_api(name, ns, vs, expected):
@@ -37,8 +44,21 @@ def test_name_parts_mark_who_contributed_each_piece():
         ("x/Initializer/", "other"),
         ("zeros", "own"),
     ]
-    for parts in (name_parts("a/b/c", "a", "z"), name_parts("top", "", "")):
-        assert "".join(text for text, _ in parts) in ("a/b/c", "top")
+    # A prefix starting with the name scope: that piece is the name scope's, the rest other.
+    assert name_parts("a/b/c", "a", "z") == [("a/", "name_scope"), ("b/", "other"), ("c", "own")]
+    assert name_parts("top", "", "") == [("top", "own")]
+    # The scopes agree and the prefix only starts with them.
+    assert name_parts("a/b/c", "a", "a") == [("a/", "both"), ("b/", "other"), ("c", "own")]
+    # The longer of two matching scopes wins.
+    assert name_parts("a/b/c/d", "a", "a/b") == [
+        ("a/b/", "variable_scope"),
+        ("c/", "other"),
+        ("d", "own"),
+    ]
+    # A scope that is a prefix of a component, not of a path, is no match.
+    assert name_parts("ab/c", "a", "") == [("ab/", "other"), ("c", "own")]
+    # A top-level auxiliary_name_scope=False variable: its prefix is the variable scope's.
+    assert name_parts("a/x", "", "a") == [("a/", "variable_scope"), ("x", "own")]
 
 
 def _var(name, requested, creator="get_variable", reused=False, ns="", vs=""):

@@ -1,0 +1,167 @@
+"""Mutation testing of the modules that decide what users are told (see tests/MUTATION.md).
+
+    python tests/run_mutation.py                 # every module below
+    python tests/run_mutation.py attribution     # some of them, by short name
+
+For each module, mutmut mutates that one file and runs only the tests chosen for
+it below (mutmut narrows them further to the tests that reach the mutated
+function). Each module runs in its own scratch copy of the project, so the
+working tree is never touched and modules do not share mutmut's cache. Prints,
+per module, killed / survived / other counts and the survivors' names; the scratch
+directory stays for `mutmut show NAME` (its path is printed, mutmut's log is in it).
+
+Slow (minutes to an hour per module) and CPU-heavy: not part of `.ci/run`.
+Needs the `mutation` extra (mutmut).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# module short name -> (file to mutate, tests that check what users are told about it).
+# Fast subsets: hand-made records first; real-TensorFlow tests where the rule needs them.
+MODULES = {
+    "attribution": (
+        "scopekit/attribution.py",
+        [
+            "tests/test_attribution.py",
+            "tests/test_oracle_notes.py",
+            "tests/test_views.py",
+            "tests/test_properties.py",
+            "tests/test_oracle_origin.py",
+            "tests/test_oracle_order.py",
+        ],
+    ),
+    # Hand-made records only (mutants of the tree's loops often loop forever: each
+    # costs a timeout, and TensorFlow in every test would make that timeout long).
+    "tree": (
+        "scopekit/tree.py",
+        [
+            "tests/test_views.py",
+            *(
+                f"tests/test_oracle_tree.py::{name}"
+                for name in (
+                    "test_hand_made_records_give_the_models_tree",
+                    "test_scope_kinds_origin_and_the_name_scope_a_variable_scope_opened",
+                    "test_a_scope_of_another_graph_first_does_not_hide_this_graphs_scopes",
+                    "test_variable_view_places_everything_by_variable_scope",
+                    "test_nested_series_paths_labels_and_sums",
+                    "test_a_series_takes_its_origin_from_its_first_member",
+                    "test_a_name_scope_the_user_reenters_is_no_longer_only_a_variable_scopes",
+                )
+            ),
+            "tests/test_oracle_widget_wide.py",
+        ],
+    ),
+    "words": (
+        "scopekit/render/words.py",
+        ["tests/test_views.py", "tests/test_oracle_words.py", "tests/test_hostile_text.py"],
+    ),
+    "text": (
+        "scopekit/render/text.py",
+        ["tests/test_views.py", "tests/test_oracle_views.py", "tests/test_hostile_text.py"],
+    ),
+    "html": (
+        "scopekit/render/html.py",
+        ["tests/test_views.py", "tests/test_oracle_views.py", "tests/test_hostile_text.py"],
+    ),
+    "capture": (
+        "scopekit/capture.py",
+        ["tests/test_capture.py", "tests/test_properties.py", "tests/test_oracle_order.py"],
+    ),
+    "checkpoint": ("scopekit/checkpoint.py", ["tests/test_checkpoint.py"]),
+    "checking": ("scopekit/exercises/checking.py", ["tests/test_exercises.py"]),
+    "catalog": ("scopekit/exercises/catalog.py", ["tests/test_exercises.py"]),
+    "runner": ("scopekit/sources/runner.py", ["tests/test_sources.py"]),
+}
+
+PYPROJECT = """\
+[tool.mutmut]
+source_paths = ["scopekit"]
+only_mutate = [{target!r}]
+pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"]
+pytest_add_cli_args_test_selection = {tests}
+use_git_change_detection = false
+# Each pytest command and its output, in mutmut.log: why a run failed, if one does.
+debug = true
+# A mutant slower than 3x the clean run (plus 5 s) counts as caught by a timeout.
+timeout_multiplier = 3.0
+timeout_constant = 5.0
+"""
+
+
+def _scratch_copy(target: str, tests: list[str]) -> Path:
+    work = Path(tempfile.mkdtemp(prefix=f"scopekit-mutation-{Path(target).stem}-"))
+    skip = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "scopekit", work / "scopekit", ignore=skip)
+    shutil.copytree(ROOT / "tests", work / "tests", ignore=skip)
+    existing = [t for t in tests if (ROOT / t.partition("::")[0]).exists()]
+    (work / "pyproject.toml").write_text(
+        PYPROJECT.format(target=target, tests=json.dumps(existing))
+    )
+    return work
+
+
+def run_module(name: str) -> dict:
+    """Run mutmut on one module; return its counts and survivors."""
+    target, tests = MODULES[name]
+    work = _scratch_copy(target, tests)
+    # No PYTHONPATH: mutmut runs pytest in work/mutants, whose rootdir puts the mutated
+    # package first on sys.path (a PYTHONPATH to the not-yet-made mutants/ would be cached
+    # as missing by the import system, and `tests` not found).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    mutmut = [sys.executable, "-m", "mutmut"]
+    with open(work / "mutmut.log", "w") as log:
+        subprocess.run(
+            [*mutmut, "run", "--max-children", "1"],
+            cwd=work,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    listing = subprocess.run(
+        [*mutmut, "results", "--all", "true"], cwd=work, env=env, capture_output=True, text=True
+    ).stdout
+    status: dict = {}
+    survivors = []
+    for line in listing.splitlines():
+        mutant, _, state = line.strip().rpartition(": ")
+        if not mutant:
+            continue
+        status[state] = status.get(state, 0) + 1
+        if state == "survived":
+            survivors.append(mutant)
+    return {"module": target, "work": str(work), "status": status, "survivors": survivors}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(MODULES)
+    unknown = [n for n in names if n not in MODULES]
+    if unknown:
+        print(f"unknown module(s) {unknown}; choose from {list(MODULES)}")
+        return 2
+    for name in names:
+        result = run_module(name)
+        killed = result["status"].get("killed", 0)
+        survived = result["status"].get("survived", 0)
+        score = killed / (killed + survived) if killed + survived else 0.0
+        print(f"\n== {result['module']}: {killed} killed, {survived} survived ({score:.0%})")
+        print(f"   all states: {result['status']}")
+        print(f"   scratch copy (for `mutmut show NAME`): {result['work']}")
+        for mutant in result["survivors"]:
+            print(f"   survived: {mutant}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
