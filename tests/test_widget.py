@@ -226,7 +226,7 @@ def test_node_kinds_badges_and_detail_of_bar_x(comms, demo):
     root = initial["batches"][0]
     bar = node_by_label(root, "bar")
     assert [css for css, _letter, _words in bar["badges"]] == ["vs", "ns"]
-    assert node_by_label(root, "foo")["badges"] == [["ns", "name scope"]]
+    assert node_by_label(root, "foo")["badges"] == [["ns", "N", "name scope"]]
     bar_batch = next(b for b in initial["batches"] if b["id"] == bar["id"])
     x = node_by_label(bar_batch, "x")
     assert x["kind"] == "variable" and x["name"] == "bar/x"
