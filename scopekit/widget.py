@@ -161,8 +161,10 @@ class ScopeTreeWidget(anywidget.AnyWidget):
     selected node's detail pane.
     """
 
-    _esm = STATIC / "scope_tree.js"
-    _css = STATIC / "scope_tree.css"
+    # Text, not paths: anywidget watches a path with a class-level signal whose
+    # connection holds every instance (and so every capture's tree) for good.
+    _esm = (STATIC / "scope_tree.js").read_text(encoding="utf-8")
+    _css = (STATIC / "scope_tree.css").read_text(encoding="utf-8")
 
     view = traitlets.Unicode("name").tag(sync=True)
     header = traitlets.Dict().tag(sync=True)

@@ -451,3 +451,46 @@ def test_scope_inside_a_variable_call_says_tensorflow_opened_it(comms, tf):
     assert initializer["dim"]
     rows = dict(detail_of(widget, comms, initializer["id"])["sections"][0]["rows"])
     assert rows["scope"] == "a scope TensorFlow opened inside a variable call, for its own ops"
+
+
+# ---------------------------------------------------------------------------
+# One widget per capture; a rerun releases the earlier run's graph
+
+
+def test_one_widget_per_capture_across_displays(shell, comms, monkeypatch):
+    monkeypatch.setattr(shell, "kernel", object(), raising=False)
+    capture = hand_made(ops=[op("a/b")])
+    first = capture._repr_mimebundle_()[WIDGET_VIEW_MIME]["model_id"]
+    second = capture._repr_mimebundle_()[WIDGET_VIEW_MIME]["model_id"]
+    assert first == second
+    assert len([c for c in comms if c.comm_id == first]) == 1
+
+
+def test_rerunning_a_cell_closes_its_widget_and_frees_the_graph(shell, comms, monkeypatch, tf):
+    import gc
+    import weakref
+
+    monkeypatch.setattr(shell, "kernel", object(), raising=False)
+    monkeypatch.setattr(widget_module, "_running_cell_id", lambda: "cell-1")
+    graphs, widgets = [], []
+    for _run in range(2):  # the same cell, run twice
+        with scopekit.capture() as cap:
+            for i in range(3):
+                tf.compat.v1.get_variable(f"w{i}", shape=(4,))
+        graphs.append(weakref.ref(cap.graph))
+        bundle = cap._repr_mimebundle_()
+        widgets.append(widget_module.widget_for(cap))
+        assert bundle[WIDGET_VIEW_MIME]["model_id"] == widgets[-1].model_id
+        del cap, bundle
+    gc.collect()
+    # The first run's widget was closed when the cell showed its second one, and
+    # no widget keeps a graph: with the capture gone, both graphs are freed.
+    assert widgets[0].comm is None and widgets[1].comm is not None
+    assert graphs[0]() is None and graphs[1]() is None
+    # Nothing of scopekit's or ipywidgets' holds the closed widget either.
+    closed = weakref.ref(widgets[0])
+    widgets[0] = None
+    comms.clear()  # the test's own record of the comms (a kernel drops closed ones)
+    gc.collect()
+    assert closed() is None
+    widgets[1].close()
