@@ -487,3 +487,57 @@ def test_nbconvert_html_shows_the_static_view(browser, tmp_path):
         static.first.screenshot(path=str(ARTIFACTS / "nbconvert-static-view.png"))
     finally:
         page.close()
+
+
+AXE = REPO / "ui-tests" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe_serious(page, selector: str) -> list:
+    """axe-core's serious and critical violations inside ``selector``."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing: run `npm install --no-save --prefix ui-tests axe-core@4`")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (selector) => await axe.run(document.querySelector(selector))", selector
+    )
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3], v["help"])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_widget_is_accessible_in_light_and_dark_themes(notebook, theme):
+    """ARIA tree semantics, labelled controls, and no serious axe-core violation."""
+    page = notebook
+    page.evaluate(
+        "(theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme
+    )
+    page.wait_for_function(
+        "(dark) => document.body.dataset.jpThemeLight === String(!dark)", arg=theme.endswith("Dark")
+    )
+    widget = _demo(page)
+    widget.scroll_into_view_if_needed()
+    widget.locator(".sk-row").first.click()  # a selected row, as a user leaves it
+    tree = widget.locator("[role=tree]")
+    assert tree.get_attribute("aria-label") == "scope tree"
+    rows = widget.locator("[role=treeitem]")
+    assert rows.count() >= 4
+    top = rows.first
+    assert top.get_attribute("aria-level") == "1"
+    assert top.get_attribute("aria-expanded") in ("true", "false")
+    assert top.get_attribute("aria-selected") == "true"
+    assert widget.locator("input[aria-label]").count() == 1
+    assert widget.locator("[role=radio][aria-checked=true]").count() == 1
+    name = theme.split()[-1].lower()
+    widget.screenshot(path=str(ARTIFACTS / f"widget-{name}-theme.png"))
+    try:
+        violations = _axe_serious(page, ".sk-widget")
+    finally:
+        if theme.endswith("Dark"):
+            page.evaluate(
+                "() => window.jupyterapp.commands.execute('apputils:change-theme', "
+                "{theme: 'JupyterLab Light'})"
+            )
+    assert violations == []

@@ -35,6 +35,7 @@ function render({ model, el: host, experimental }) {
   let visible = []; // ids of the rows drawn, in order (keyboard navigation)
   let search = { query: "", index: 0, total: 0 };
   let generation = 0; // bumped when the tree is replaced: late answers are dropped
+  const uid = Math.random().toString(36).slice(2); // row ids unique on the page
 
   // -- layout ------------------------------------------------------------
   const box = el("div", "sk-widget");
@@ -243,6 +244,7 @@ function render({ model, el: host, experimental }) {
     const data = node.data;
     const line = el("div", `sk-row sk-${data.kind}${data.dim ? " sk-dim" : ""}`);
     line.dataset.id = String(id);
+    line.id = `sk-${uid}-${id}`;
     line.setAttribute("role", "treeitem");
     line.setAttribute("aria-level", String(depth + 1));
     line.setAttribute("aria-selected", String(selected === id));
@@ -275,6 +277,8 @@ function render({ model, el: host, experimental }) {
 
   function moreRow(parentId, page, hidden, depth) {
     const line = el("div", "sk-row sk-more", `${PAGE_HINT} (${hidden} not shown yet)`);
+    line.setAttribute("role", "treeitem");
+    line.setAttribute("aria-level", String(depth + 1));
     line.style.paddingLeft = `${depth * 16 + 20}px`;
     line.addEventListener("click", () => {
       nodes.get(parentId).loading = true;
@@ -315,8 +319,16 @@ function render({ model, el: host, experimental }) {
     visible = [];
     const out = [];
     if (nodes.has(rootId)) drawChildren(rootId, 0, out);
-    if (!out.length) out.push(el("div", "sk-empty", "The cell created no ops, variables or scopes."));
+    if (!out.length) {
+      const empty = el("div", "sk-empty", "The cell created no ops, variables or scopes.");
+      empty.setAttribute("role", "treeitem");
+      out.push(empty);
+    }
     tree.replaceChildren(...out);
+    // Keyboard focus stays on the tree; screen readers follow the selected row.
+    if (selected !== null && visible.includes(selected)) {
+      tree.setAttribute("aria-activedescendant", `sk-${uid}-${selected}`);
+    } else tree.removeAttribute("aria-activedescendant");
   }
 
   // -- the detail pane ---------------------------------------------------
