@@ -62,6 +62,14 @@ class ScopesMagics(Magics):
         help="Show only the plain-text view (the tree, the table and the notes).",
     )
     @argument(
+        "--internal",
+        action="store_true",
+        help=(
+            "List the ops TensorFlow makes for a call (a variable's initializer, reads "
+            "and assigns) as rows of the tree; by default each call's row counts them."
+        ),
+    )
+    @argument(
         "--eager",
         action="store_true",
         help=(
@@ -105,7 +113,7 @@ class ScopesMagics(Magics):
 
         Usage::
 
-            %%scopes [-o NAME] [--graph fresh|default] [--text] [--eager] [--against CKPT]
+            %%scopes [-o NAME] [--graph fresh|default] [--text] [--internal] [--eager] [--against CKPT]
                      [--device auto|cpu|gpu] [--run FETCHES]
             with tf.compat.v1.name_scope('foo'):
                 with tf.compat.v1.variable_scope('bar'):
@@ -117,6 +125,10 @@ class ScopesMagics(Magics):
         which of the two its prefix equals (``prefix from``), and notes on the
         surprising cases: get_variable ignoring a name scope, a scope reopened
         as ``name_1``, a taken name renamed ``name_1``, a reused variable.
+
+        What TensorFlow makes for a call (a variable's initializer, reads and
+        assigns; the reads ``tf.add(..., name='total')`` makes inside ``total/``) is
+        counted on the call's row ("+3 internal ops"); ``--internal`` lists it.
 
         Variables the cell defines stay in the notebook. If the cell raises, you
         see your own traceback, the cell counts as failed, and what it made
@@ -231,7 +243,10 @@ class ScopesMagics(Magics):
         if args.output:
             self.shell.user_ns[args.output] = result
         if args.text:
-            display({"text/plain": result.to_text()}, raw=True)
+            display({"text/plain": result.to_text(internal=args.internal)}, raw=True)
+        elif args.internal:
+            bundle = {"text/plain": result.to_text(internal=True)}
+            display({**bundle, "text/html": result.to_html(internal=True)}, raw=True)
         else:
             display(result)
 

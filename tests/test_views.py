@@ -430,3 +430,19 @@ def test_reopened_blocks_fold_into_a_handful_of_rows_with_grouped_notes(tf):
     assert len(notes) <= 8
     html = cap.to_html()
     assert f"All {len(cap.notes)} notes" in html
+
+
+def test_magic_internal_flag_lists_internal_ops(shell):
+    from IPython.utils.capture import capture_output
+
+    cell = "x = tf.compat.v1.get_variable('x', shape=())"
+    with capture_output() as plain:
+        shell.run_cell("%%scopes --text\n" + cell, store_history=False).raise_error()
+    with capture_output() as listed:
+        shell.run_cell("%%scopes --text --internal\n" + cell, store_history=False).raise_error()
+    assert "internal op" in plain.outputs[0].data["text/plain"]
+    assert "Initializer" not in plain.outputs[0].data["text/plain"]
+    assert "Initializer" in listed.outputs[0].data["text/plain"]
+    with capture_output() as both:
+        shell.run_cell("%%scopes --internal\n" + cell, store_history=False).raise_error()
+    assert "Initializer" in both.outputs[0].data["text/html"]
