@@ -3,8 +3,10 @@
 Names are split on ``/``. A node may at once be a scope (something opened a
 name scope or variable scope at its path), an op, and a variable (one record per
 ``tf.Variable`` / ``get_variable`` call that returned it). Five or more numbered
-siblings (``layer_0`` ... ``layer_99``) fold into one series node, the way
-TensorBoard's graph dashboard groups them.
+siblings (``layer_0`` ... ``layer_99``, or ``b0`` ... ``b289``) fold into one
+series node, the way TensorBoard's graph dashboard groups them, and five or more
+such series fold again (``b[0..289]_[1..9]``). What each node looks like in a
+view is decided later, once for every view, in ``render/present.py``.
 """
 
 from __future__ import annotations
