@@ -124,6 +124,7 @@ def lab(tmp_path_factory):
         f"--LabApp.user_settings_dir={home / 'settings'}",
         f"--LabApp.workspaces_dir={home / 'workspaces'}",
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to run cells
+        "--JupyterNotebookApp.expose_app_in_browser=True",  # the same in Notebook 7
         "--allow-root",  # CI containers run as root
     ]  # fmt: skip
     # A SIGTERM (CI timeout) becomes KeyboardInterrupt, so the finalizer below still runs.
@@ -541,3 +542,51 @@ def test_widget_is_accessible_in_light_and_dark_themes(notebook, theme):
                 "{theme: 'JupyterLab Light'})"
             )
     assert violations == []
+
+
+def test_notebook_7_renders_expands_and_searches(lab, browser):
+    """The same widget in Notebook 7 (`jupyter notebook`'s page on the same server)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    notebook = json.loads(DEMO.read_text())
+    notebook["cells"] = [c for c in notebook["cells"] if c["cell_type"] == "code"][:3]
+    for cell in notebook["cells"]:
+        cell["outputs"], cell["execution_count"] = [], None
+    notebook["metadata"].pop("widgets", None)
+    request = urllib.request.Request(
+        f"{lab}/api/contents/nb7-demo.ipynb?token={TOKEN}",
+        data=json.dumps({"type": "notebook", "content": notebook}).encode(),
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=30).close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{lab}/notebooks/nb7-demo.ipynb?token={TOKEN}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_function(
+            "() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel",
+            timeout=90_000,
+        )
+        page.evaluate(
+            "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+        )
+        widget = page.locator(".sk-widget").first
+        widget.locator(".sk-row").first.wait_for(timeout=CELL_TIMEOUT_MS)
+        labels = widget.locator(".sk-label").all_text_contents()
+        assert labels[:2] == ["foo", "bar"] and "layer_[0..7]" in labels
+        # Expand: the series opens on a click and its members arrive from the kernel.
+        series = widget.locator(".sk-row", has_text="layer_[0..7]")
+        series.locator(".sk-twisty").click()
+        widget.locator(".sk-label", has_text="layer_3").wait_for(timeout=20_000)
+        # Search: a name nobody opened is found and selected.
+        box = widget.locator(".sk-search")
+        box.fill("bar/x")
+        box.press("Enter")
+        widget.locator(".sk-detail .sk-title", has_text="bar/x").wait_for(timeout=20_000)
+        page.screenshot(path=str(ARTIFACTS / "notebook7-widget.png"))
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "notebook7-failure.png"))
+        raise
+    finally:
+        page.close()
