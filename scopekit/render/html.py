@@ -126,7 +126,7 @@ def _rows_html(capture, max_rows: int) -> str:
     if total > len(rows):
         more = f"<p>... {total - len(rows)} more names not shown</p>"
     return (
-        "<p><b>Where each name came from</b></p><table><tr><th>name</th><th>made by</th>"
+        "<h4>Where each name came from</h4><table><tr><th>name</th><th>made by</th>"
         "<th>name scope</th><th>variable scope</th><th>prefix from</th></tr>"
         + "".join(body)
         + "</table>"
@@ -141,7 +141,7 @@ def _notes_html(capture, max_notes: int) -> str:
     if not groups:
         return ""
     lines = "".join(f"<li>{escape(group.line)}</li>" for group in groups[:max_notes])
-    out = f"<p><b>Notes</b></p><ul class='sk-notes' style='margin:0'>{lines}</ul>"
+    out = f"<h4>Notes</h4><ul class='sk-notes' style='margin:0'>{lines}</ul>"
     if len(groups) > max_notes or len(groups) < len(notes):
         every = "".join(f"<li>{escape(note.message)}</li>" for note in notes[:MAX_ROWS])
         if len(notes) > MAX_ROWS:
@@ -183,7 +183,7 @@ def render_html(
         if index and not root.children:
             continue
         if graph_title(capture, index):
-            parts.append(f"<p><b>{escape(graph_title(capture, index))}</b></p>")
+            parts.append(f"<h4>{escape(graph_title(capture, index))}</h4>")
         parts.append(_tree_html(root, max_nodes, internal))
     parts.append(_rows_html(capture, max_rows))
     error = error_line(capture)
