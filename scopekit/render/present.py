@@ -33,6 +33,7 @@ from .words import device_label, plural, variable_summary
 
 OPEN_DEPTH = 2  # levels that start open: the top scopes and what they hold
 MAX_NOTES = 8  # grouped note lines before the tree; the full list is one step away
+GROUP_MIN = 3  # notes of one pattern that become one line (two read better as two)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,17 +227,20 @@ def natural_key(text: str) -> tuple:
 
 
 def group_notes(notes: Sequence) -> List[NoteGroup]:
-    """One group per kind and message pattern (numbers ignored), most instructive first."""
+    """One group per kind and message pattern (numbers ignored), most instructive first.
+
+    A pattern with fewer than GROUP_MIN notes keeps one line per note.
+    """
     groups: Dict[tuple, List] = {}
     for note in notes:
         groups.setdefault((note.kind, _DIGITS.sub("#", note.message)), []).append(note)
     rank = {kind: number for number, kind in enumerate(NOTE_ORDER)}
     ordered = sorted(groups.items(), key=lambda item: rank.get(item[0][0], len(rank)))
-    return [
-        NoteGroup(
-            kind=kind,
-            first=members[0].message,
-            subjects=tuple(sorted((n.subject for n in members), key=natural_key)),
-        )
-        for (kind, _pattern), members in ordered
-    ]
+    found = []
+    for (kind, _pattern), members in ordered:
+        if len(members) < GROUP_MIN:
+            found += [NoteGroup(kind, note.message, (note.subject,)) for note in members]
+            continue
+        subjects = tuple(sorted((n.subject for n in members), key=natural_key))
+        found.append(NoteGroup(kind, members[0].message, subjects))
+    return found
