@@ -440,7 +440,8 @@ def _assert_static_view_reads_well(output) -> None:
     # No list bullets next to the disclosure triangles (inline styles survive sanitizing).
     bullets = output.evaluate(
         """(out) => [...out.querySelectorAll('li')].filter((li) => li.closest('details, ul')
-              && !li.closest('.sk-notes') && getComputedStyle(li).listStyleType !== 'none').length"""
+              && !li.closest('.sk-notes')
+              && getComputedStyle(li).listStyleType !== 'none').length"""
     )
     assert bullets == 0
     # Top-level scopes start open: their variables show without a click.
@@ -467,7 +468,7 @@ def test_saved_notebook_shows_the_static_view(lab, browser):
 
 
 def test_nbconvert_html_shows_the_static_view(browser, tmp_path):
-    """`jupyter nbconvert --to html` of a notebook saved without widget state (JupyterLab's default)."""
+    """`jupyter nbconvert --to html` of a notebook saved without widget state (as JupyterLab saves)."""
     ARTIFACTS.mkdir(exist_ok=True)
     notebook = json.loads(DEMO.read_text())
     notebook["metadata"].pop("widgets", None)
@@ -496,7 +497,7 @@ AXE = REPO / "ui-tests" / "node_modules" / "axe-core" / "axe.min.js"
 def _axe_serious(page, selector: str) -> list:
     """axe-core's serious and critical violations inside ``selector``."""
     if not AXE.exists():
-        pytest.fail(f"axe-core is missing: run `npm install --no-save --prefix ui-tests axe-core@4`")
+        pytest.fail("axe-core is missing: run `npm install --no-save --prefix ui-tests axe-core@4`")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async (selector) => await axe.run(document.querySelector(selector))", selector

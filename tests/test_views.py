@@ -1,11 +1,15 @@
-"""The tree and the text/HTML views, from hand-made records (no TensorFlow)."""
+"""The tree and the three views (text, static HTML, widget payload), from hand-made records
+and from real TensorFlow captures (TF's own objects are the oracle there)."""
 
 import re
+from html.parser import HTMLParser
 
 from scopekit.attribution import prefix_from
 from scopekit.capture import Capture
 from scopekit.records import OpRecord, ScopeRecord, VariableRecord
+from scopekit.render.present import group_notes
 from scopekit.tree import build_tree
+from scopekit.widget import ScopeTreeWidget
 
 
 def op(name, type_="Const", ns=None, vs="", internal=False, graph=0):
@@ -166,12 +170,6 @@ def test_thousands_deep_nesting_renders_without_recursion_errors():
 # ---------------------------------------------------------------------------
 # One presentation for the three views (scopekit/render/present.py)
 
-from html.parser import HTMLParser  # noqa: E402
-
-from scopekit.render.present import group_notes  # noqa: E402
-from scopekit.widget import ScopeTreeWidget  # noqa: E402
-
-
 class _TopLevel(HTMLParser):
     """The static tree's first level as a person sees it: text, open or not, dimmed or not."""
 
@@ -204,7 +202,7 @@ class _TopLevel(HTMLParser):
             self._row["text"] += data
 
 
-def _first_levels(capture, comms_unused=None):
+def _first_levels(capture):
     """(label, badge words, dimmed, starts open) of each top-level row, per view."""
     text = []
     for line in capture.to_text().split("Scope tree", 1)[1].splitlines()[1:]:
@@ -224,7 +222,10 @@ def _first_levels(capture, comms_unused=None):
     widget = ScopeTreeWidget(capture)
     initial = widget.initial
     nodes = initial["batches"][0]["nodes"]
-    shown = [(n["label"], [w for _c, _l, w in n["badges"]], n["dim"], n["id"] in initial["open"]) for n in nodes]
+    shown = [
+        (n["label"], [w for _c, _l, w in n["badges"]], n["dim"], n["id"] in initial["open"])
+        for n in nodes
+    ]
     widget.close()
     return text, html, shown
 
@@ -312,7 +313,8 @@ def test_notes_are_grouped_by_pattern_most_instructive_first():
         for i in range(12)
         for j in range(1, 4)
     ]
-    notes += [Note("ignored_name_scope", "v", "get_variable ignored name scope 'n': v follows the top level")]
+    ignored = "get_variable ignored name scope 'n': v follows the top level"
+    notes += [Note("ignored_name_scope", "v", ignored)]
     groups = group_notes(notes)
     assert [g.kind for g in groups] == ["ignored_name_scope", "reopened", "reused"]
     assert groups[1].count == 36

@@ -64,7 +64,9 @@ def _node_text(row: NodeView, label: str) -> str:
     return "  ".join(parts)
 
 
-def tree_lines(root: ScopeNode, max_lines: int = MAX_TREE_LINES, internal: bool = False) -> List[str]:
+def tree_lines(
+    root: ScopeNode, max_lines: int = MAX_TREE_LINES, internal: bool = False
+) -> List[str]:
     """The tree as indented lines, chains of bare scopes joined, cut at max_lines."""
     lines: List[str] = []
     total = 0
