@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 TOKEN = "scopekit-ui-test"
 SAVED = "saved-demo.ipynb"
+TRUSTED = "trusted-demo.ipynb"
 SERVER_START_TIMEOUT = 90  # seconds
 CELL_TIMEOUT_MS = 120_000  # TensorFlow's first import in a cold kernel is slow on 2 cores
 
@@ -94,6 +95,12 @@ def lab(tmp_path_factory):
     (root / DEMO.name).write_text(json.dumps(notebook))
     # The committed notebook as saved (outputs and widget state), for the no-kernel view.
     shutil.copy(DEMO, root / SAVED)
+    # The same, trusted (as on the machine that ran it): JupyterLab draws its widgets
+    # from the widget state saved in the notebook. Trust goes by content, so this copy
+    # must differ from SAVED, which stays untrusted.
+    trusted = json.loads(DEMO.read_text())
+    trusted["metadata"]["title"] = "trusted copy"
+    (root / TRUSTED).write_text(json.dumps(trusted))
     config = home / "config"
     (config / "labconfig").mkdir(parents=True)
     # No "Jupyter news?" toast over the notebook.
@@ -108,6 +115,7 @@ def lab(tmp_path_factory):
     )
     env = dict(os.environ)
     env.update(
+        JUPYTER_DATA_DIR=str(home / "data"),  # its own notebook-signature database
         JUPYTER_CONFIG_DIR=str(config),
         JUPYTER_RUNTIME_DIR=str(home / "runtime"),
         # The kernel imports scopekit from this checkout.
@@ -115,6 +123,10 @@ def lab(tmp_path_factory):
         TF_CPP_MIN_LOG_LEVEL="1",
         TF_ENABLE_ONEDNN_OPTS="0",
     )
+    subprocess.run(
+        [sys.executable, "-m", "jupyter", "trust", str(root / TRUSTED)],
+        env=env, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     command = [
@@ -589,5 +601,27 @@ def test_notebook_7_renders_expands_and_searches(lab, browser):
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "notebook7-failure.png"))
         raise
+    finally:
+        page.close()
+
+
+def test_saved_widget_shows_two_levels_and_notes_without_its_kernel(lab, browser):
+    """A trusted saved notebook: the widget comes back from the saved state alone.
+
+    No kernel knows its model (the cells are not run), yet the first two levels and
+    the notes show; opening an unsent level says the kernel is needed.
+    """
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{lab}/lab/tree/{TRUSTED}?reset&token={TOKEN}")
+        widget = page.locator(".sk-widget").first
+        widget.locator(".sk-row").first.wait_for(timeout=90_000)
+        labels = widget.locator(".sk-label").all_text_contents()
+        assert labels[:4] == ["foo", "bar", "x2", "bar"], labels  # two levels, open
+        assert "get_variable ignored name scope 'foo'" in widget.locator(".sk-header").inner_text()
+        series = widget.locator(".sk-row", has_text="layer_[0..7]")
+        series.locator(".sk-twisty").click()
+        widget.locator(".sk-status", has_text="No answer from the kernel").wait_for(timeout=30_000)
+        widget.screenshot(path=str(ARTIFACTS / "saved-widget-no-kernel.png"))
     finally:
         page.close()
