@@ -480,7 +480,7 @@ def test_saved_notebook_shows_the_static_view(lab, browser):
 
 
 def test_nbconvert_html_shows_the_static_view(browser, tmp_path):
-    """`jupyter nbconvert --to html` of a notebook saved without widget state (as JupyterLab saves)."""
+    """`jupyter nbconvert --to html` of a notebook saved without widget state (JupyterLab's way)."""
     ARTIFACTS.mkdir(exist_ok=True)
     notebook = json.loads(DEMO.read_text())
     notebook["metadata"].pop("widgets", None)
@@ -618,7 +618,8 @@ def test_saved_widget_shows_two_levels_and_notes_without_its_kernel(lab, browser
         widget.locator(".sk-row").first.wait_for(timeout=90_000)
         labels = widget.locator(".sk-label").all_text_contents()
         assert labels[:4] == ["foo", "bar", "x2", "bar"], labels  # two levels, open
-        assert "get_variable ignored name scope 'foo'" in widget.locator(".sk-header").inner_text()
+        header = widget.locator(".sk-header").inner_text()
+        assert "get_variable ignored name scope 'foo'" in header
         series = widget.locator(".sk-row", has_text="layer_[0..7]")
         series.locator(".sk-twisty").click()
         widget.locator(".sk-status", has_text="No answer from the kernel").wait_for(timeout=30_000)
