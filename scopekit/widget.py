@@ -2,11 +2,15 @@
 
 The whole tree lives in Python. The browser gets it as plain data through this one
 widget, one level at a time: the first show carries the top levels only, and the
-view asks for a node's children when the user opens it ("expand" message). Search
+view asks for a node's children when the user opens it (the ``expand`` command). Search
 runs here, over the whole tree, and answers with the chain of levels that leads to
 the match, so nodes nobody opened yet are found too. A 100,000-op capture therefore
 costs about the same at first show as a 100-op one (ipytree's lesson: one widget,
-not one widget per node).
+not one widget per node). What each row says comes from render/present.py, as
+for the text and HTML views.
+
+One widget per capture, holding the capture's records and trees but never its
+graphs; rerunning a cell closes the widget its earlier run showed.
 
 Every string goes to the browser as data; the view inserts it as text, never as HTML.
 """
@@ -155,10 +159,11 @@ class ScopeTreeWidget(anywidget.AnyWidget):
     """The interactive scope tree of one :class:`~scopekit.capture.Capture`.
 
     Synced state: ``view`` ("name" or "variable", the user's toggle), ``header``
-    (headline, notes, error) and ``initial`` (the levels shown first). Everything
-    else travels as custom messages: the view asks ``expand`` / ``search`` /
-    ``reveal`` and gets ``batches`` of children back, and ``detail`` for the
-    selected node's detail pane.
+    (headline, grouped notes, every note, error) and ``initial`` (the levels shown
+    first; saved with the notebook, so a reader without the kernel sees them).
+    Everything else is asked for with anywidget commands, each answered to its own
+    request: ``expand``, ``find`` and ``reveal`` answer with ``batches`` of children,
+    ``describe`` with the selected node's detail pane.
     """
 
     # Text, not paths: anywidget watches a path with a class-level signal whose
