@@ -626,3 +626,33 @@ def test_saved_widget_shows_two_levels_and_notes_without_its_kernel(lab, browser
         widget.screenshot(path=str(ARTIFACTS / "saved-widget-no-kernel.png"))
     finally:
         page.close()
+
+
+def test_docs_page_shows_the_static_view(browser, tmp_path):
+    """The built docs site (sphinx + myst-nb, as tests/test_docs.py builds it), in Chromium."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    out = tmp_path / "html"
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(REPO / "docs"), str(out)],
+        capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.route("http*://**", lambda route: route.abort())  # read offline
+        page.goto((out / "notebooks" / "03-blog-variable-sharing.html").as_uri())
+        static = page.locator(".scopekit-static", has_text="cltdevelop").first
+        static.wait_for(timeout=30_000)
+        text = static.inner_text()
+        assert "[N] name scope" in text and "cltdevelop" in text
+        # The variables are rows; what TF made for them is a count, not rows.
+        assert "var_1" in text and "internal ops" in text and "Initializer" not in text
+        assert not any(glyph in text for glyph in "\u25b8\u25be\u25bc\u25cf\u25c6")
+        bullets = static.evaluate(
+            """(out) => [...out.querySelectorAll('.sk-tree li')]
+                .filter((li) => getComputedStyle(li).listStyleType !== 'none').length"""
+        )
+        assert bullets == 0
+        static.screenshot(path=str(ARTIFACTS / "docs-static-view.png"))
+    finally:
+        page.close()
