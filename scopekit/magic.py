@@ -51,6 +51,14 @@ class ScopesMagics(Magics):
         help="Show only the plain-text view (the tree, the table and the notes).",
     )
     @argument(
+        "--internal",
+        action="store_true",
+        help=(
+            "List the ops TensorFlow makes for a call (a variable's initializer, reads "
+            "and assigns) as rows of the tree; by default each call's row counts them."
+        ),
+    )
+    @argument(
         "--eager",
         action="store_true",
         help=(
@@ -103,7 +111,8 @@ class ScopesMagics(Magics):
 
         Usage::
 
-            %%scopes [-o NAME] [--graph fresh|default] [--text] [--eager] [--against CKPT [--plan]]
+            %%scopes [-o NAME] [--graph fresh|default] [--text] [--internal] [--eager]
+                     [--against CKPT [--plan]]
                      [--device auto|cpu|gpu] [--run FETCHES]
             with tf.compat.v1.name_scope('foo'):
                 with tf.compat.v1.variable_scope('bar'):
@@ -122,6 +131,10 @@ class ScopesMagics(Magics):
         the error is still shown after it (and stored with ``-o``). A top-level
         ``await`` is refused before the cell runs. Quote values with spaces or
         commas: ``--against "my dir/ckpt"``, ``--run "x, y"``.
+
+        What TensorFlow makes for a call (a variable's initializer, reads and
+        assigns; the reads ``tf.add(..., name='total')`` makes inside ``total/``) is
+        counted on the call's row ("+3 internal ops"); ``--internal`` lists it.
 
         With ``--eager`` the cell runs eagerly instead (TF2 code: tf.Variable,
         tf.Module, Keras 3 layers, tf.function); eager variables keep the names
@@ -188,14 +201,14 @@ class ScopesMagics(Magics):
         if args.output:
             self.shell.user_ns[args.output] = cap
         if not body.success:
-            self._show(cap, args.text)  # what the cell made before the error
+            self._show(cap, args.text, args.internal)  # what the cell made before the error
             return self._fail_as_body(outer, body)
         try:
             ran = cell_run.finish(cap, self.shell.user_ns)
         except RunError as error:
-            self._show(cap, args.text)
+            self._show(cap, args.text, args.internal)
             raise UsageError(str(error)) from None
-        self._show(cap, args.text)
+        self._show(cap, args.text, args.internal)
         if ran is not None:
             display(ran)
         if args.against:
@@ -289,9 +302,12 @@ class ScopesMagics(Magics):
             raise UsageError(f"--plan: {error}") from None
         display({"text/plain": loading.to_text()} if text_only else loading, raw=text_only)
 
-    def _show(self, cap, text_only: bool) -> None:
+    def _show(self, cap, text_only: bool, internal: bool = False) -> None:
         if text_only:
-            display({"text/plain": cap.to_text()}, raw=True)
+            display({"text/plain": cap.to_text(internal=internal)}, raw=True)
+        elif internal:
+            bundle = {"text/plain": cap.to_text(internal=True)}
+            display({**bundle, "text/html": cap.to_html(internal=True)}, raw=True)
         else:
             display(cap)
 

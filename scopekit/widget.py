@@ -2,11 +2,15 @@
 
 The whole tree lives in Python. The browser gets it as plain data through this one
 widget, one level at a time: the first show carries the top levels only, and the
-view asks for a node's children when the user opens it ("expand" message). Search
+view asks for a node's children when the user opens it (the ``expand`` command). Search
 runs here, over the whole tree, and answers with the chain of levels that leads to
 the match, so nodes nobody opened yet are found too. A 100,000-op capture therefore
 costs about the same at first show as a 100-op one (ipytree's lesson: one widget,
-not one widget per node).
+not one widget per node). What each row says comes from render/present.py, as
+for the text and HTML views.
+
+One widget per capture, holding the capture's records and trees but never its
+graphs; rerunning a cell closes the widget its earlier run showed.
 
 Every string goes to the browser as data; the view inserts it as text, never as HTML.
 """
@@ -14,60 +18,72 @@ Every string goes to the browser as data; the view inserts it as text, never as 
 from __future__ import annotations
 
 import json
+import weakref
 from pathlib import Path
 
 import anywidget
 import traitlets
+from anywidget.experimental import command
 
 from .attribution import name_parts
-from .render.words import (
-    PREFIX_WORDS,
-    error_line,
-    graph_title,
-    headline,
-    maker,
-    node_badge,
-    variable_summary,
+from .render.present import (
+    MAX_NOTES,
+    OPEN_DEPTH,
+    contents,
+    group_notes,
+    kind_of,
+    present,
 )
-from .tree import ScopeNode
+from .render.words import PREFIX_WORDS, error_line, graph_title, headline, maker
+from .tree import ScopeNode, build_tree
 
 STATIC = Path(__file__).parent / "static"
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
 PAGE = 200  # children sent per request; a node with more gets "show more" rows
-OPEN_LEVELS = 2  # levels drawn at first show: the top scopes and what they hold
 FIRST_SHOW_BUDGET = 300  # nodes sent at first show, at most (plus one page of the root)
 MAX_CALLS_SHOWN = 20  # variable calls listed in one detail pane
 MAX_SCOPES_SHOWN = 10  # scope records listed in one detail pane
 MAX_MATCHES = 1000  # search matches kept; the count still says how many there were
-MAX_NOTES = 40
-
-_BADGE_CSS = {
-    "name scope": "ns",
-    "name scope of a variable scope": "ns",
-    "variable scope": "vs",
-    "library scope": "lib",
-}
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+MAX_ALL_NOTES = 500  # notes in the "all notes" list; capture.notes has every one
 
 
 def _scope_words(path: str) -> str:
     return f"'{path}'" if path else "(top level)"
 
 
+class _Records:
+    """What the widget keeps of a capture: its records and trees, never its graphs.
+
+    A widget that held the Capture would keep every TensorFlow graph it ever showed
+    alive; the records are plain data and the trees are built from them.
+    """
+
+    def __init__(self, capture):
+        self.ops, self.variables, self.scopes = capture.ops, capture.variables, capture.scopes
+        self.graph_count = max(1, len(capture.graphs))
+        self.titles = [graph_title(capture, graph) for graph in range(self.graph_count)]
+        # The name view is the one shown first, and the text/HTML views built it already.
+        self._trees = {("name", g): capture.tree("name", g) for g in range(self.graph_count)}
+
+    def tree(self, view: str, graph: int) -> ScopeNode:
+        key = (view, graph)
+        if key not in self._trees:
+            self._trees[key] = build_tree(
+                self.ops, self.variables, self.scopes, view=view, graph=graph
+            )
+        return self._trees[key]
+
+
 class _ViewIndex:
     """One view's tree plus what search and reveal need: parents, positions, names."""
 
-    def __init__(self, capture, view: str):
-        # Capture.tree caches each graph's tree: the text and HTML views share it.
+    def __init__(self, records: _Records, view: str):
         roots = []
-        for graph in range(max(1, len(capture.graphs))):
-            root = capture.tree(view, graph=graph)
+        for graph in range(records.graph_count):
+            root = records.tree(view, graph)
             if graph == 0 or root.children:
-                roots.append((graph_title(capture, graph), graph, root))
+                roots.append((records.titles[graph], graph, root))
         if len(roots) == 1 and not roots[0][0]:
             self.root = roots[0][2]
         else:
@@ -143,14 +159,17 @@ class ScopeTreeWidget(anywidget.AnyWidget):
     """The interactive scope tree of one :class:`~scopekit.Capture`.
 
     Synced state: ``view`` ("name" or "variable", the user's toggle), ``header``
-    (headline, notes, error) and ``initial`` (the levels shown first). Everything
-    else travels as custom messages: the view asks ``expand`` / ``search`` /
-    ``reveal`` and gets ``batches`` of children back, and ``detail`` for the
-    selected node's detail pane.
+    (headline, grouped notes, every note, error) and ``initial`` (the levels shown
+    first; saved with the notebook, so a reader without the kernel sees them).
+    Everything else is asked for with anywidget commands, each answered to its own
+    request: ``expand``, ``find`` and ``reveal`` answer with ``batches`` of children,
+    ``describe`` with the selected node's detail pane.
     """
 
-    _esm = STATIC / "scope_tree.js"
-    _css = STATIC / "scope_tree.css"
+    # Text, not paths: anywidget watches a path with a class-level signal whose
+    # connection holds every instance (and so every capture's tree) for good.
+    _esm = (STATIC / "scope_tree.js").read_text(encoding="utf-8")
+    _css = (STATIC / "scope_tree.css").read_text(encoding="utf-8")
 
     view = traitlets.Unicode("name").tag(sync=True)
     header = traitlets.Dict().tag(sync=True)
@@ -159,7 +178,7 @@ class ScopeTreeWidget(anywidget.AnyWidget):
     def __init__(self, capture, view: str = "name", **kwargs):
         if view not in ("name", "variable"):
             raise ValueError(f"view must be 'name' or 'variable', not {view!r}")
-        self._capture = capture
+        self._records = _Records(capture)
         self._indexes: dict[str, _ViewIndex] = {}
         self._ids: dict[int, int] = {}  # id(node) -> the id the browser knows it by
         self._nodes: dict[int, tuple[str, ScopeNode]] = {}  # browser id -> (view, node)
@@ -169,7 +188,6 @@ class ScopeTreeWidget(anywidget.AnyWidget):
             self._notes_by_subject.setdefault(note.subject, []).append(note.message)
         super().__init__(view=view, header=_header(capture), **kwargs)
         self.initial = self._first_show(view)
-        self.on_msg(self._on_request)
 
     # -- the data the browser gets ---------------------------------------
 
@@ -177,7 +195,7 @@ class ScopeTreeWidget(anywidget.AnyWidget):
         """The tree and search index of one view (built on first use, then kept)."""
         view = view or self.view
         if view not in self._indexes:
-            self._indexes[view] = _ViewIndex(self._capture, view)
+            self._indexes[view] = _ViewIndex(self._records, view)
         return self._indexes[view]
 
     def _id(self, view: str, node: ScopeNode) -> int:
@@ -189,56 +207,66 @@ class ScopeTreeWidget(anywidget.AnyWidget):
             self._nodes[self._ids[key]] = (view, node)
         return self._ids[key]
 
+    def _listed(self, node: ScopeNode) -> tuple:
+        """A node's children as the widget lists them: shown ones, then the folded.
+
+        The text and HTML views only count what a call made for itself; here
+        opening the call's row lists it (dimmed).
+        """
+        row = present(node)
+        return row.children + row.folded
+
     def _batch(self, view: str, node: ScopeNode, page: int) -> dict:
         start = page * PAGE
-        children = node.children[start : start + PAGE]
+        listed = self._listed(node)
         return {
             "id": self._id(view, node),
             "page": page,
             "page_size": PAGE,
-            "total": len(node.children),
-            "nodes": [self._payload(view, child) for child in children],
+            "total": len(listed),
+            "nodes": [self._payload(view, child) for child in listed[start : start + PAGE]],
         }
 
     def _first_show(self, view: str) -> dict:
-        """The root's first page, and the shallow user scopes opened within a budget."""
+        """The root's first page, and the rows that start open, within a budget."""
         root = self.index(view).root
         batches = [self._batch(view, root, 0)]
         opened = []
         budget = FIRST_SHOW_BUDGET
-        level = list(root.children[:PAGE])
-        for _level in range(1, OPEN_LEVELS):  # deeper scopes start closed
+        level = list(self._listed(root)[:PAGE])
+        for depth in range(OPEN_DEPTH):  # the same rows the static view opens
             next_level = []
             for node in level:
-                if not _starts_open(node) or len(node.children) > budget:
+                row = present(node, depth)
+                listed = self._listed(node)
+                if not row.starts_open or len(listed) > budget:
                     continue
                 batches.append(self._batch(view, node, 0))
                 opened.append(self._id(view, node))
-                budget -= min(len(node.children), PAGE)
-                next_level.extend(node.children[:PAGE])
+                budget -= min(len(listed), PAGE)
+                next_level.extend(listed[:PAGE])
             level = next_level
         return {"view": view, "root": self._id(view, root), "batches": batches, "open": opened}
 
     def _payload(self, view: str, node: ScopeNode) -> dict:
-        badge = node_badge(node)
-        kind = _kind(node)
-        library = badge == "library scope"
+        row = present(node)
         return {
             "id": self._id(view, node),
-            "label": node.label,
+            "label": row.label,
             "name": _display_name(node),
-            "kind": kind,
-            "badges": [[_BADGE_CSS.get(w, "lib"), w] for w in badge.split(" + ")] if badge else [],
-            "dim": library or node.internal_only,
-            "count": len(node.children),
-            "summary": _summary(node, kind),
+            "kind": row.kind,
+            "badges": [[badge.css, badge.letter, badge.words] for badge in row.badges],
+            "dim": row.dim,
+            "count": len(row.children) + len(row.folded),
+            "summary": row.summary or row.contents,
+            "folded": row.folded_words,
         }
 
     # -- the detail pane -------------------------------------------------
 
     def detail(self, node: ScopeNode) -> dict:
         """What the detail pane shows for ``node`` (sent when the user selects it)."""
-        kind = _kind(node)
+        kind = kind_of(node)
         sections = []
         if kind == "series":
             first, last = node.children[0].label, node.children[-1].label
@@ -246,13 +274,13 @@ class ScopeTreeWidget(anywidget.AnyWidget):
                 {
                     "rows": [
                         ["series", f"{node.series_size} numbered siblings: {first} ... {last}"],
-                        ["contains", _contents(node)],
+                        ["contains", contents(node)],
                     ]
                 }
             )
             return {"title": node.label, "sections": sections}
         if kind == "graph":
-            sections.append({"rows": [["graph", node.label], ["contains", _contents(node)]]})
+            sections.append({"rows": [["graph", node.label], ["contains", contents(node)]]})
             return {"title": node.label, "sections": sections}
         calls = len(node.variables)
         for number, var in enumerate(node.variables[:MAX_CALLS_SHOWN], start=1):
@@ -274,63 +302,62 @@ class ScopeTreeWidget(anywidget.AnyWidget):
             notes.extend(self._notes_by_subject.get(name, []))
         return {"title": _display_name(node), "sections": sections, "notes": notes}
 
-    # -- requests from the browser -----------------------------------------
+    # -- requests from the browser (anywidget commands: each answer finds its request)
 
-    def _on_request(self, _widget, content, _buffers) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
-        if kind == "expand":
-            self._expand(content)
-        elif kind == "detail":
-            found = self._nodes.get(content.get("id"))
-            if found is not None:
-                detail = self.detail(found[1])
-                self.send({"type": "detail", "id": content["id"], "detail": detail})
-        elif kind == "search":
-            self._search(str(content.get("query", "")), int(content.get("index", 0)))
-        elif kind == "reveal":
-            self._reveal_name(str(content.get("name", "")))
-
-    def _expand(self, content: dict) -> None:
+    @command
+    def expand(self, content, _buffers):
+        """Children of node ``id``, page ``page``."""
         found = self._nodes.get(content.get("id"))
         if found is None:
-            return  # a node of a view that is gone
+            return {"batches": []}, []  # a node of a view that is gone
         view, node = found
         page = max(0, int(content.get("page", 0)))
-        self.send({"type": "batches", "batches": [self._batch(view, node, page)]})
+        return {"batches": [self._batch(view, node, page)]}, []
 
-    def _reveal(self, view: str, node: ScopeNode, extra: dict | None = None) -> None:
+    @command
+    def describe(self, content, _buffers):
+        """The detail pane of node ``id``."""
+        found = self._nodes.get(content.get("id"))
+        if found is None:
+            return {"detail": None}, []
+        return {"id": content["id"], "detail": self.detail(found[1])}, []
+
+    @command
+    def find(self, content, _buffers):
+        """The ``index``-th node whose name contains ``query``, and the way to it."""
+        return self._search(str(content.get("query", "")), int(content.get("index", 0))), []
+
+    @command
+    def reveal(self, content, _buffers):
+        """The node called ``name`` in the current view and the way to it."""
+        return self._reveal_name(str(content.get("name", ""))), []
+
+    def _reveal(self, view: str, node: ScopeNode, extra: dict | None = None) -> dict:
         batches, opened = [], []
         for ancestor, position in self.index(view).chain(node):
             batches.append(self._batch(view, ancestor, position // PAGE))
             opened.append(self._id(view, ancestor))
-        message = {
-            "type": "batches",
-            "batches": batches,
-            "open": opened,
-            "select": self._id(view, node),
-        }
+        message = {"batches": batches, "open": opened, "select": self._id(view, node)}
         message.update(extra or {})
-        self.send(message)
+        return message
 
-    def _search(self, query: str, index: int) -> None:
+    def _search(self, query: str, index: int) -> dict:
         view = self.view
         total, matches = self.index(view).search(query)
         result = {"query": query, "total": total, "index": 0, "name": ""}
         if not matches:
-            self.send({"type": "batches", "batches": [], "search": result})
-            return
+            return {"batches": [], "search": result}
         index %= len(matches)
         name, node = matches[index]
         result.update(index=index, name=name)
-        self._reveal(view, node, {"search": result})
+        return self._reveal(view, node, {"search": result})
 
-    def _reveal_name(self, name: str) -> None:
+    def _reveal_name(self, name: str) -> dict:
         """Select the node called ``name`` in the current view (kept across the toggle)."""
         view = self.view
         _total, matches = self.index(view).search(name)
         exact = [node for found, node in matches if found == name]
-        if exact:
-            self._reveal(view, exact[0])
+        return self._reveal(view, exact[0]) if exact else {"batches": []}
 
     @traitlets.observe("view")
     def _view_changed(self, change) -> None:
@@ -346,26 +373,19 @@ class ScopeTreeWidget(anywidget.AnyWidget):
 
 
 def _header(capture) -> dict:
-    notes = [{"message": n.message, "subject": n.subject} for n in capture.notes]
+    """Headline, grouped notes (click one to find it), every note one click away, error."""
+    notes = capture.notes
+    groups = group_notes(notes)
     return {
         "headline": headline(capture),
-        "notes": notes[:MAX_NOTES],
-        "more_notes": max(0, len(notes) - MAX_NOTES),
+        "notes": [{"message": g.line, "subject": g.subjects[0]} for g in groups[:MAX_NOTES]],
+        "more_notes": sum(g.count for g in groups[MAX_NOTES:]),
+        "all_notes": [n.message for n in notes[:MAX_ALL_NOTES]]
+        if len(groups) < len(notes) or len(groups) > MAX_NOTES
+        else [],
+        "total_notes": len(notes),
         "error": error_line(capture),
     }
-
-
-def _kind(node: ScopeNode) -> str:
-    """What the row is: series, variable, op, graph (made in the cell) or scope."""
-    if node.is_series:
-        return "series"
-    if node.variables:
-        return "variable"
-    if node.op is not None:
-        return "op"
-    if node.path.startswith("[graph "):
-        return "graph"
-    return "scope"
 
 
 def _display_name(node: ScopeNode) -> str:
@@ -374,32 +394,6 @@ def _display_name(node: ScopeNode) -> str:
     if node.op is not None:
         return node.op.name
     return node.path
-
-
-def _contents(node: ScopeNode) -> str:
-    return f"{_plural(node.op_count, 'op')}, {_plural(node.variable_count, 'variable')}"
-
-
-def _summary(node: ScopeNode, kind: str) -> str:
-    if kind == "series":
-        return f"series of {node.series_size}: {_contents(node)}"
-    if kind == "variable":
-        return variable_summary(node.variables)
-    if kind == "op":
-        return node.op.type
-    return _contents(node)
-
-
-def _starts_open(node: ScopeNode) -> bool:
-    """User scopes at the top start open; library scopes, series and leaves do not."""
-    return (
-        bool(node.children)
-        and not node.is_series
-        and not node.variables
-        and node.op is None
-        and not node.internal_only
-        and node_badge(node) != "library scope"
-    )
 
 
 def _parts(name: str, name_scope: str, variable_scope: str) -> list:
@@ -451,7 +445,7 @@ def _op_section(op) -> dict:
 
 
 def _scope_section(node: ScopeNode, scopes: list) -> dict:
-    badge = node_badge(node)
+    badge = " + ".join(b.words for b in present(node).badges)
     if badge:
         what = badge
     elif node.internal_only:
@@ -474,7 +468,7 @@ def _scope_section(node: ScopeNode, scopes: list) -> dict:
         rows.append(["entered", entered])
     if len(scopes) > MAX_SCOPES_SHOWN:
         rows.append(["entered", f"... {len(scopes) - MAX_SCOPES_SHOWN} more times"])
-    rows.append(["contains", _contents(node)])
+    rows.append(["contains", contents(node)])
     return {"heading": badge or "scope", "rows": rows}
 
 
@@ -504,6 +498,42 @@ def kernel_can_show_widgets() -> bool:
     return getattr(get_ipython(), "kernel", None) is not None
 
 
+# The widget each cell showed last: a rerun closes it, so its records can go.
+_SHOWN_BY_CELL: dict[str, ScopeTreeWidget] = {}
+# One widget per capture, without keeping the capture alive.
+_WIDGET_OF: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _running_cell_id() -> str | None:
+    """The front end's id of the cell being run (JupyterLab and nbclient send one)."""
+    try:
+        from IPython import get_ipython
+
+        parent = get_ipython().kernel.get_parent()
+    except (AttributeError, ImportError, TypeError):
+        return None
+    return (parent or {}).get("metadata", {}).get("cellId")
+
+
+def widget_for(capture) -> ScopeTreeWidget:
+    """The one widget of ``capture``: made on first display, then the same one.
+
+    When a cell is run again, the widget its earlier run displayed is closed: the
+    front end drops that output anyway, and closing releases its records.
+    """
+    widget = _WIDGET_OF.get(capture)
+    if widget is None or widget.comm is None:
+        widget = ScopeTreeWidget(capture)
+        _WIDGET_OF[capture] = widget
+    cell = _running_cell_id()
+    if cell is not None:
+        earlier = _SHOWN_BY_CELL.get(cell)
+        if earlier is not None and earlier is not widget:
+            earlier.close()
+        _SHOWN_BY_CELL[cell] = widget
+    return widget
+
+
 def widget_view_entry(capture) -> dict:
     """``{widget-view mimetype: ...}`` for a Capture's display bundle, or ``{}``.
 
@@ -513,8 +543,14 @@ def widget_view_entry(capture) -> dict:
     """
     if not kernel_can_show_widgets():
         return {}
-    widget = ScopeTreeWidget(capture)
-    return {WIDGET_VIEW_MIME: widget._repr_mimebundle_()[0][WIDGET_VIEW_MIME]}
+    widget = widget_for(capture)
+    return {
+        WIDGET_VIEW_MIME: {
+            "version_major": 2,
+            "version_minor": 0,
+            "model_id": widget.model_id,
+        }
+    }
 
 
 def first_show_payload_size(capture) -> int:

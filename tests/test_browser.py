@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 TOKEN = "scopekit-ui-test"
 SAVED = "saved-demo.ipynb"
+TRUSTED = "trusted-demo.ipynb"
 SERVER_START_TIMEOUT = 90  # seconds
 CELL_TIMEOUT_MS = 120_000  # TensorFlow's first import in a cold kernel is slow on 2 cores
 
@@ -94,6 +95,12 @@ def lab(tmp_path_factory):
     (root / DEMO.name).write_text(json.dumps(notebook))
     # The committed notebook as saved (outputs and widget state), for the no-kernel view.
     shutil.copy(DEMO, root / SAVED)
+    # The same, trusted (as on the machine that ran it): JupyterLab draws its widgets
+    # from the widget state saved in the notebook. Trust goes by content, so this copy
+    # must differ from SAVED, which stays untrusted.
+    trusted = json.loads(DEMO.read_text())
+    trusted["metadata"]["title"] = "trusted copy"
+    (root / TRUSTED).write_text(json.dumps(trusted))
     config = home / "config"
     (config / "labconfig").mkdir(parents=True)
     # No "Jupyter news?" toast over the notebook.
@@ -108,6 +115,7 @@ def lab(tmp_path_factory):
     )
     env = dict(os.environ)
     env.update(
+        JUPYTER_DATA_DIR=str(home / "data"),  # its own notebook-signature database
         JUPYTER_CONFIG_DIR=str(config),
         JUPYTER_RUNTIME_DIR=str(home / "runtime"),
         # The kernel imports scopekit from this checkout.
@@ -115,6 +123,10 @@ def lab(tmp_path_factory):
         TF_CPP_MIN_LOG_LEVEL="1",
         TF_ENABLE_ONEDNN_OPTS="0",
     )
+    subprocess.run(
+        [sys.executable, "-m", "jupyter", "trust", str(root / TRUSTED)],
+        env=env, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     command = [
@@ -124,6 +136,7 @@ def lab(tmp_path_factory):
         f"--LabApp.user_settings_dir={home / 'settings'}",
         f"--LabApp.workspaces_dir={home / 'workspaces'}",
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to run cells
+        "--JupyterNotebookApp.expose_app_in_browser=True",  # the same in Notebook 7
         "--allow-root",  # CI containers run as root
     ]  # fmt: skip
     # A SIGTERM (CI timeout) becomes KeyboardInterrupt, so the finalizer below still runs.
@@ -422,6 +435,31 @@ def test_readme_screenshot(notebook):
         shutil.copy(shot, REPO / "docs" / "images" / "scope-tree.png")
 
 
+def _assert_static_view_reads_well(output) -> None:
+    """What a person sees of the demo capture's static view (render/html.py).
+
+    Wherever it is shown, styles and classes may be gone: the first level, the
+    letters beside the colours and the notes must read as text; TF's internal ops
+    are counted, not listed; the browser's disclosure marker is the only marker.
+    """
+    text = output.inner_text()
+    for first_level in ("foo", "bar", "layer_[0..7]"):
+        assert first_level in text
+    assert "[N] name scope" in text and "[V] variable scope" in text
+    assert "get_variable ignored name scope 'foo'" in text  # the notes
+    assert "internal op" in text and "Initializer" not in text and "VarHandleOp" not in text
+    assert not any(glyph in text for glyph in "\u25b8\u25be\u25bc\u25cf\u25c6")
+    # No list bullets next to the disclosure triangles (inline styles survive sanitizing).
+    bullets = output.evaluate(
+        """(out) => [...out.querySelectorAll('li')].filter((li) => li.closest('details, ul')
+              && !li.closest('.sk-notes')
+              && getComputedStyle(li).listStyleType !== 'none').length"""
+    )
+    assert bullets == 0
+    # Top-level scopes start open: their variables show without a click.
+    assert output.locator("details[open] > summary", has_text="bar").count() >= 1
+
+
 def test_saved_notebook_shows_the_static_view(lab, browser):
     """Opened from disk (untrusted, no live widget), the output falls back to text/html."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -433,6 +471,188 @@ def test_saved_notebook_shows_the_static_view(lab, browser):
         assert "get_variable('x')" in static.first.inner_text()
         assert page.locator(".sk-widget").count() == 0
         assert "Error displaying widget" not in page.locator(".jp-Notebook").inner_text()
-        page.screenshot(path=str(ARTIFACTS / "saved-static-view.png"))
+        # JupyterLab's sanitizer stripped the classes' effect and any <style>: still readable.
+        _assert_static_view_reads_well(static.first)
+        static.first.screenshot(path=str(ARTIFACTS / "saved-static-view.png"))
+        page.screenshot(path=str(ARTIFACTS / "saved-static-page.png"))
+    finally:
+        page.close()
+
+
+def test_nbconvert_html_shows_the_static_view(browser, tmp_path):
+    """`jupyter nbconvert --to html` of a notebook saved without widget state (JupyterLab's way)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    notebook = json.loads(DEMO.read_text())
+    notebook["metadata"].pop("widgets", None)
+    source = tmp_path / "demo.ipynb"
+    source.write_text(json.dumps(notebook))
+    subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", str(source)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        # Offline: the page's CDN scripts cannot load, as for a reader without network.
+        page.route("http*://**", lambda route: route.abort())
+        page.goto((tmp_path / "demo.html").as_uri())
+        static = page.locator(".jp-OutputArea-output", has_text="Where each name came from")
+        static.first.wait_for(timeout=30_000)
+        _assert_static_view_reads_well(static.first)
+        static.first.screenshot(path=str(ARTIFACTS / "nbconvert-static-view.png"))
+    finally:
+        page.close()
+
+
+AXE = REPO / "ui-tests" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe_serious(page, selector: str) -> list:
+    """axe-core's serious and critical violations inside ``selector``."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm install --no-save --prefix ui-tests axe-core@4`")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (selector) => await axe.run(document.querySelector(selector))", selector
+    )
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3], v["help"])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_widget_is_accessible_in_light_and_dark_themes(notebook, theme):
+    """ARIA tree semantics, labelled controls, and no serious axe-core violation."""
+    page = notebook
+    page.evaluate(
+        "(theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme
+    )
+    page.wait_for_function(
+        "(dark) => document.body.dataset.jpThemeLight === String(!dark)", arg=theme.endswith("Dark")
+    )
+    widget = _demo(page)
+    widget.scroll_into_view_if_needed()
+    widget.locator(".sk-row").first.click()  # a selected row, as a user leaves it
+    tree = widget.locator("[role=tree]")
+    assert tree.get_attribute("aria-label") == "scope tree"
+    rows = widget.locator("[role=treeitem]")
+    assert rows.count() >= 4
+    top = rows.first
+    assert top.get_attribute("aria-level") == "1"
+    assert top.get_attribute("aria-expanded") in ("true", "false")
+    assert top.get_attribute("aria-selected") == "true"
+    assert widget.locator("input[aria-label]").count() == 1
+    assert widget.locator("[role=radio][aria-checked=true]").count() == 1
+    name = theme.split()[-1].lower()
+    widget.screenshot(path=str(ARTIFACTS / f"widget-{name}-theme.png"))
+    try:
+        violations = _axe_serious(page, ".sk-widget")
+    finally:
+        if theme.endswith("Dark"):
+            page.evaluate(
+                "() => window.jupyterapp.commands.execute('apputils:change-theme', "
+                "{theme: 'JupyterLab Light'})"
+            )
+    assert violations == []
+
+
+def test_notebook_7_renders_expands_and_searches(lab, browser):
+    """The same widget in Notebook 7 (`jupyter notebook`'s page on the same server)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    notebook = json.loads(DEMO.read_text())
+    notebook["cells"] = [c for c in notebook["cells"] if c["cell_type"] == "code"][:3]
+    for cell in notebook["cells"]:
+        cell["outputs"], cell["execution_count"] = [], None
+    notebook["metadata"].pop("widgets", None)
+    request = urllib.request.Request(
+        f"{lab}/api/contents/nb7-demo.ipynb?token={TOKEN}",
+        data=json.dumps({"type": "notebook", "content": notebook}).encode(),
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=30).close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{lab}/notebooks/nb7-demo.ipynb?token={TOKEN}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_function(
+            "() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel",
+            timeout=90_000,
+        )
+        page.evaluate(
+            "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+        )
+        widget = page.locator(".sk-widget").first
+        widget.locator(".sk-row").first.wait_for(timeout=CELL_TIMEOUT_MS)
+        labels = widget.locator(".sk-label").all_text_contents()
+        assert labels[:2] == ["foo", "bar"] and "layer_[0..7]" in labels
+        # Expand: the series opens on a click and its members arrive from the kernel.
+        series = widget.locator(".sk-row", has_text="layer_[0..7]")
+        series.locator(".sk-twisty").click()
+        widget.locator(".sk-label", has_text="layer_3").wait_for(timeout=20_000)
+        # Search: a name nobody opened is found and selected.
+        box = widget.locator(".sk-search")
+        box.fill("bar/x")
+        box.press("Enter")
+        widget.locator(".sk-detail .sk-title", has_text="bar/x").wait_for(timeout=20_000)
+        page.screenshot(path=str(ARTIFACTS / "notebook7-widget.png"))
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "notebook7-failure.png"))
+        raise
+    finally:
+        page.close()
+
+
+def test_saved_widget_shows_two_levels_and_notes_without_its_kernel(lab, browser):
+    """A trusted saved notebook: the widget comes back from the saved state alone.
+
+    No kernel knows its model (the cells are not run), yet the first two levels and
+    the notes show; opening an unsent level says the kernel is needed.
+    """
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{lab}/lab/tree/{TRUSTED}?reset&token={TOKEN}")
+        widget = page.locator(".sk-widget").first
+        widget.locator(".sk-row").first.wait_for(timeout=90_000)
+        labels = widget.locator(".sk-label").all_text_contents()
+        assert labels[:4] == ["foo", "bar", "x2", "bar"], labels  # two levels, open
+        header = widget.locator(".sk-header").inner_text()
+        assert "get_variable ignored name scope 'foo'" in header
+        series = widget.locator(".sk-row", has_text="layer_[0..7]")
+        series.locator(".sk-twisty").click()
+        widget.locator(".sk-status", has_text="No answer from the kernel").wait_for(timeout=30_000)
+        widget.screenshot(path=str(ARTIFACTS / "saved-widget-no-kernel.png"))
+    finally:
+        page.close()
+
+
+def test_docs_page_shows_the_static_view(browser, tmp_path):
+    """The built docs site (sphinx + myst-nb, as tests/test_docs.py builds it), in Chromium."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    out = tmp_path / "html"
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(REPO / "docs"), str(out)],
+        capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.route("http*://**", lambda route: route.abort())  # read offline
+        page.goto((out / "notebooks" / "03-blog-variable-sharing.html").as_uri())
+        static = page.locator(".scopekit-static", has_text="cltdevelop").first
+        static.wait_for(timeout=30_000)
+        text = static.inner_text()
+        assert "[N] name scope" in text and "cltdevelop" in text
+        # The variables are rows; what TF made for them is a count, not rows.
+        assert "var_1" in text and "internal ops" in text and "Initializer" not in text
+        assert not any(glyph in text for glyph in "\u25b8\u25be\u25bc\u25cf\u25c6")
+        bullets = static.evaluate(
+            """(out) => [...out.querySelectorAll('.sk-tree li')]
+                .filter((li) => getComputedStyle(li).listStyleType !== 'none').length"""
+        )
+        assert bullets == 0
+        static.screenshot(path=str(ARTIFACTS / "docs-static-view.png"))
     finally:
         page.close()

@@ -1,7 +1,8 @@
 """The scope tree widget without a browser: a recording comm stands in for the front end.
 
 As in ipywidgets' own tests, the comm records every message the widget sends; the
-"front end" here sends the same custom messages the browser view sends.
+"front end" here sends the same anywidget command messages the browser view sends
+(``experimental.invoke`` in scope_tree.js).
 """
 
 from __future__ import annotations
@@ -53,19 +54,30 @@ def tree_comm(comms, widget):
     return next(c for c in comms if c.comm_id == widget.model_id)
 
 
+_COMMANDS = {"expand": "expand", "detail": "describe", "search": "find", "reveal": "reveal"}
+
+
 def from_browser(widget, content):
-    """Deliver a custom message as the browser view would send it."""
-    message = {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
+    """Deliver a request as the browser view sends it: an anywidget command."""
+    request = {
+        "kind": "anywidget-command",
+        "id": f"request-{id(content)}",
+        "name": _COMMANDS[content["type"]],
+        "msg": {k: v for k, v in content.items() if k != "type"},
+    }
+    message = {"content": {"data": {"method": "custom", "content": request}}, "buffers": []}
     widget.comm.handle_msg(message)
 
 
 def answers(widget, comms):
-    """Custom messages the widget sent, oldest first (and forget them)."""
+    """The answers the widget sent to commands, oldest first (and forget them)."""
     record = tree_comm(comms, widget)
     sent = [
-        data["content"]
+        data["content"]["response"]
         for kind, data in record.messages
-        if kind == "comm_msg" and data.get("method") == "custom"
+        if kind == "comm_msg"
+        and data.get("method") == "custom"
+        and data["content"].get("kind") == "anywidget-command-response"
     ]
     record.messages.clear()
     return sent
@@ -115,7 +127,7 @@ def detail_of(widget, comms, node_id) -> dict:
     answers(widget, comms)
     from_browser(widget, {"type": "detail", "id": node_id})
     (answer,) = answers(widget, comms)
-    assert answer["type"] == "detail" and answer["id"] == node_id
+    assert answer["id"] == node_id
     return answer["detail"]
 
 
@@ -133,9 +145,11 @@ def test_first_show_sends_top_levels_only(comms, demo):
     root = initial["batches"][0]
     assert root["id"] == initial["root"]
     assert [n["label"] for n in root["nodes"]] == ["foo", "bar", "layer_[0..7]"]
-    # foo, a shallow user scope, starts open; the series and the library parts do not.
+    # The user scopes of the first two levels start open (as in the static view);
+    # the series and the variable's own ops do not.
     foo = node_by_label(root, "foo")
-    assert initial["open"] == [foo["id"], node_by_label(root, "bar")["id"]]
+    foo_bar = node_by_label(initial["batches"][1], "bar")
+    assert initial["open"] == [foo["id"], node_by_label(root, "bar")["id"], foo_bar["id"]]
     shown = labels_in(initial)
     assert "layer_3" not in shown and "Initializer" not in shown
     assert answers(widget, comms) == []  # nothing else was sent
@@ -161,7 +175,7 @@ def test_expand_sends_only_that_nodes_children(comms, demo):
 def test_expand_of_unknown_node_is_ignored(comms, demo):
     widget = ScopeTreeWidget(demo)
     from_browser(widget, {"type": "expand", "id": 987654, "page": 0})
-    assert answers(widget, comms) == []
+    assert answers(widget, comms) == [{"batches": []}]
 
 
 def test_wide_node_is_sent_in_pages(comms):
@@ -211,8 +225,8 @@ def test_node_kinds_badges_and_detail_of_bar_x(comms, demo):
     initial = first_show(widget, comms)["initial"]
     root = initial["batches"][0]
     bar = node_by_label(root, "bar")
-    assert [css for css, _ in bar["badges"]] == ["vs", "ns"]
-    assert node_by_label(root, "foo")["badges"] == [["ns", "name scope"]]
+    assert [css for css, _letter, _words in bar["badges"]] == ["vs", "ns"]
+    assert node_by_label(root, "foo")["badges"] == [["ns", "N", "name scope"]]
     bar_batch = next(b for b in initial["batches"] if b["id"] == bar["id"])
     x = node_by_label(bar_batch, "x")
     assert x["kind"] == "variable" and x["name"] == "bar/x"
@@ -258,7 +272,7 @@ def test_library_scopes_are_dimmed_and_closed(comms):
     initial = first_show(widget, comms)["initial"]
     lib = node_by_label(initial["batches"][0], "lib")
     user = node_by_label(initial["batches"][0], "user")
-    assert lib["badges"] == [["lib", "library scope"]] and lib["dim"]
+    assert lib["badges"] == [["lib", "lib", "library scope"]] and lib["dim"]
     assert lib["id"] not in initial["open"] and user["id"] in initial["open"]
 
 
@@ -288,8 +302,9 @@ def test_eager_capture_shows_each_graph_under_its_title(comms, tf):
     eager, traced = initial["batches"][0]["nodes"]
     assert (eager["label"], eager["kind"]) == ("Created eagerly (no graph)", "graph")
     assert traced["label"] == "Graph 1: tf.function 'f' traced in the cell"
-    assert initial["open"] == [eager["id"], traced["id"]]
-    assert "inside" in [n["label"] for n in initial["batches"][2]["nodes"]]
+    assert initial["open"][:2] == [eager["id"], traced["id"]]
+    inside = node_by_label(initial["batches"][2], "inside")
+    assert inside["id"] in initial["open"]  # a user scope on the second level
     rows = dict(detail_of(widget, comms, traced["id"])["sections"][0]["rows"])
     assert rows["graph"] == traced["label"]
 
@@ -436,3 +451,46 @@ def test_scope_inside_a_variable_call_says_tensorflow_opened_it(comms, tf):
     assert initializer["dim"]
     rows = dict(detail_of(widget, comms, initializer["id"])["sections"][0]["rows"])
     assert rows["scope"] == "a scope TensorFlow opened inside a variable call, for its own ops"
+
+
+# ---------------------------------------------------------------------------
+# One widget per capture; a rerun releases the earlier run's graph
+
+
+def test_one_widget_per_capture_across_displays(shell, comms, monkeypatch):
+    monkeypatch.setattr(shell, "kernel", object(), raising=False)
+    capture = hand_made(ops=[op("a/b")])
+    first = capture._repr_mimebundle_()[WIDGET_VIEW_MIME]["model_id"]
+    second = capture._repr_mimebundle_()[WIDGET_VIEW_MIME]["model_id"]
+    assert first == second
+    assert len([c for c in comms if c.comm_id == first]) == 1
+
+
+def test_rerunning_a_cell_closes_its_widget_and_frees_the_graph(shell, comms, monkeypatch, tf):
+    import gc
+    import weakref
+
+    monkeypatch.setattr(shell, "kernel", object(), raising=False)
+    monkeypatch.setattr(widget_module, "_running_cell_id", lambda: "cell-1")
+    graphs, widgets = [], []
+    for _run in range(2):  # the same cell, run twice
+        with scopekit.capture() as cap:
+            for i in range(3):
+                tf.compat.v1.get_variable(f"w{i}", shape=(4,))
+        graphs.append(weakref.ref(cap.graph))
+        bundle = cap._repr_mimebundle_()
+        widgets.append(widget_module.widget_for(cap))
+        assert bundle[WIDGET_VIEW_MIME]["model_id"] == widgets[-1].model_id
+        del cap, bundle
+    gc.collect()
+    # The first run's widget was closed when the cell showed its second one, and
+    # no widget keeps a graph: with the capture gone, both graphs are freed.
+    assert widgets[0].comm is None and widgets[1].comm is not None
+    assert graphs[0]() is None and graphs[1]() is None
+    # Nothing of scopekit's or ipywidgets' holds the closed widget either.
+    closed = weakref.ref(widgets[0])
+    widgets[0] = None
+    comms.clear()  # the test's own record of the comms (a kernel drops closed ones)
+    gc.collect()
+    assert closed() is None
+    widgets[1].close()

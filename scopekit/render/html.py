@@ -1,7 +1,12 @@
-"""Capture -> self-contained static HTML: no script, no external file.
+"""Capture -> self-contained static HTML: no script, no stylesheet, no external file.
 
-It works in a saved notebook, nbconvert, nbviewer and the docs: the tree folds
-with native ``<details>`` elements. Every user string goes through ``escape``.
+It is read where sanitizers strip ``<style>``, classes and scripts (a notebook
+opened untrusted in JupyterLab, GitHub), so it reads as bare semantic HTML: the
+tree folds with native ``<details>``/``<summary>`` (the browser draws the only
+marker), every colour has its letter or words beside it ([N] name scope, [V]
+variable scope, [lib] library scope), and the few styles are inline, limited to
+properties JupyterLab's sanitizer keeps (list-style, margin, padding, color,
+border, opacity, background-color). Every user string goes through ``escape``.
 """
 
 from __future__ import annotations
@@ -11,113 +16,79 @@ from typing import List
 
 from ..attribution import name_parts
 from ..tree import ScopeNode
-from .words import (
-    PREFIX_WORDS,
-    device_label,
-    error_line,
-    graph_line,
-    graph_title,
-    headline,
-    node_badge,
-    origin_rows,
-    variable_summary,
-)
+from .present import LEGEND, MAX_NOTES, Badge, NodeView, group_notes, present, root_view
+from .words import PREFIX_WORDS, error_line, graph_line, graph_title, headline, origin_rows
 
 MAX_NODES = 400
 MAX_ROWS = 200
-MAX_NOTES = 100
-OPEN_DEPTH = 2
 MAX_DEPTH = 60  # deeper levels are counted, not drawn
 
-STYLE = """
-.scopekit-static{font-family:system-ui,sans-serif;font-size:13px;line-height:1.45}
-.scopekit-static ul{list-style:none;margin:0;padding-left:1.2em}
-.scopekit-static summary{cursor:pointer}
-.scopekit-static code{font-family:ui-monospace,monospace}
-.scopekit-static .sk-badge{font-size:11px;border-radius:3px;padding:0 4px;margin-left:4px;
-  border:1px solid}
-.scopekit-static .sk-ns{color:#1f5fa8;border-color:#1f5fa8}
-.scopekit-static .sk-vs{color:#9a4d00;border-color:#9a4d00}
-.scopekit-static .sk-lib{color:#777;border-color:#bbb}
-.scopekit-static .sk-dim{opacity:.65}
-.scopekit-static .part-name_scope{background:#dbe9fb}
-.scopekit-static .part-variable_scope{background:#fde7cf}
-.scopekit-static .part-both{background:linear-gradient(#dbe9fb 50%,#fde7cf 50%)}
-.scopekit-static .part-other{background:#eee}
-.scopekit-static table{border-collapse:collapse;margin:6px 0 0 0}
-.scopekit-static table td,.scopekit-static table th{border-bottom:1px solid #ddd;
-  padding:2px 8px;text-align:left}
-"""
-
-_BADGE_CLASS = {
-    "name scope": "sk-ns",
-    "name scope of a variable scope": "sk-ns",
-    "variable scope": "sk-vs",
-    "library scope": "sk-lib",
+# Inline styles only (kept by JupyterLab's sanitizer); the words carry the meaning.
+_LIST = "list-style:none;margin:0;padding-left:1.3em"
+_DIM = "opacity:.7"
+_BADGE_COLOURS = {"ns": "#1f5fa8", "vs": "#9a4d00", "lib": "#595959"}
+_PART_COLOURS = {
+    "name_scope": "#dbe9fb",
+    "variable_scope": "#fde7cf",
+    "both": "#e8dff5",
+    "other": "#eeeeee",
 }
-_ICONS = {"variable": "\u25cf", "op": "\u25c6", "scope": "\u25b8"}
 
 
-def _badges(node: ScopeNode) -> str:
-    badge = node_badge(node)
-    if not badge:
-        return ""
-    spans = []
-    for word in badge.split(" + "):
-        css = _BADGE_CLASS.get(word, "sk-lib")
-        spans.append(f'<span class="sk-badge {css}">{escape(word)}</span>')
-    # Spaces and '+' keep it readable where styles are stripped (untrusted notebooks).
-    return " " + " + ".join(spans)
+def badge_html(badge: Badge) -> str:
+    """'[N] name scope', coloured where inline styles survive."""
+    colour = _BADGE_COLOURS[badge.css]
+    return (
+        f"<span class='sk-badge sk-{badge.css}' style='color:{colour};"
+        f"border:1px solid {colour};border-radius:3px;padding:0 3px;font-size:90%'>"
+        f"[{escape(badge.letter)}] {escape(badge.words)}</span>"
+    )
 
 
-def _summary(node: ScopeNode) -> str:
-    label = f"<code>{escape(node.label)}</code>"
-    if node.is_series:
-        return (
-            f"{_ICONS['scope']} {label} <span class='sk-dim'>series of {node.series_size}: "
-            f"{node.op_count} ops, {node.variable_count} variables</span>"
-        )
-    if node.variables:
-        icon, what = _ICONS["variable"], escape(variable_summary(node.variables))
-    elif node.op is not None:
-        icon, what = _ICONS["op"], escape(node.op.type)
-    else:
-        icon, what = _ICONS["scope"], ""
-    if device_label(node):
-        what = f"{what} {escape(device_label(node))}".strip()
-    extra = f" <span class='sk-dim'>{what}</span>" if what else ""
-    return f"{icon} {label}{_badges(node)}{extra}"
+def _row_html(row: NodeView, label: str) -> str:
+    parts = [f"<code>{escape(label)}</code>"]
+    parts += [badge_html(badge) for badge in row.badges]
+    if row.kind == "variable":
+        parts.append(f"&larr; {escape(row.summary)}")
+    elif row.summary:
+        parts.append(escape(row.summary))
+    if row.folded_ops:
+        parts.append(f"({escape(row.folded_words)})")
+    if row.node.internal_only:
+        parts.append("(internal)")
+    return " ".join(parts)
 
 
-def _tree_html(root: ScopeNode, max_nodes: int) -> str:
+def _tree_html(root: ScopeNode, max_nodes: int, internal: bool = False) -> str:
     budget = [max_nodes]
+    cut = [0]  # nodes left out by the budget or the depth limit
     out: List[str] = []
 
     def visit(node: ScopeNode, depth: int) -> None:
         if budget[0] <= 0 or depth > MAX_DEPTH:
+            cut[0] += sum(1 for _ in node.walk())
             return
         budget[0] -= 1
-        # A library scope holding variables (a Keras layer's) is worth showing open.
-        library = node_badge(node) == "library scope" and not node.variable_count
-        dim = " class='sk-dim'" if node.internal_only or library else ""
-        if not node.children:
-            out.append(f"<li{dim}>{_summary(node)}</li>")
+        row = present(node, depth, internal)
+        style = f" style='{_DIM}'" if row.dim else ""
+        children = row.children if row.kind != "series" else row.node.children
+        if not children:
+            out.append(f"<li{style}>{_row_html(row, row.label)}</li>")
             return
-        opened = depth < OPEN_DEPTH and not dim and not node.is_series
+        opened = " open" if row.starts_open else ""
         out.append(
-            f"<li{dim}><details{' open' if opened else ''}><summary>{_summary(node)}</summary><ul>"
+            f"<li{style}><details{opened}><summary>{_row_html(row, row.label)}</summary>"
+            f"<ul style='{_LIST}'>"
         )
-        for child in node.children:
+        for child in children:
             visit(child, depth + 1)
         out.append("</ul></details></li>")
 
-    for child in root.children:
+    for child in root_view(root, internal).children:
         visit(child, 0)
-    shown = max_nodes - budget[0]
-    total = sum(1 for _ in root.walk()) - 1
-    if total > shown:
-        out.append(f"<li class='sk-dim'>... {total - shown} more nodes not shown</li>")
-    return "<ul class='sk-tree'>" + "".join(out) + "</ul>"
+    if cut[0]:
+        out.append(f"<li>... {cut[0]} more nodes not shown</li>")
+    return f"<ul class='sk-tree' style='{_LIST};padding-left:0'>" + "".join(out) + "</ul>"
 
 
 def _marked_name(name: str, ns: str, vs: str) -> str:
@@ -127,7 +98,11 @@ def _marked_name(name: str, ns: str, vs: str) -> str:
             pieces.append(escape(text))
         else:
             title = escape(PREFIX_WORDS.get(source, source))
-            pieces.append(f"<span class='part-{source}' title='from {title}'>{escape(text)}</span>")
+            colour = _PART_COLOURS.get(source, "#eeeeee")
+            pieces.append(
+                f"<span class='part-{source}' style='background-color:{colour}' "
+                f"title='from {title}'>{escape(text)}</span>"
+            )
     return "<code>" + "".join(pieces) + "</code>"
 
 
@@ -149,7 +124,7 @@ def _rows_html(capture, max_rows: int) -> str:
         )
     more = ""
     if total > len(rows):
-        more = f"<p class='sk-dim'>... {total - len(rows)} more names not shown</p>"
+        more = f"<p>... {total - len(rows)} more names not shown</p>"
     return (
         "<h4>Where each name came from</h4><table><tr><th>name</th><th>made by</th>"
         "<th>name scope</th><th>variable scope</th><th>prefix from</th></tr>"
@@ -159,37 +134,58 @@ def _rows_html(capture, max_rows: int) -> str:
     )
 
 
+def _notes_html(capture, max_notes: int) -> str:
+    """The grouped notes (at most ``max_notes`` lines), then every note one click away."""
+    notes = capture.notes
+    groups = group_notes(notes)
+    if not groups:
+        return ""
+    lines = "".join(f"<li>{escape(group.line)}</li>" for group in groups[:max_notes])
+    out = f"<h4>Notes</h4><ul class='sk-notes' style='margin:0'>{lines}</ul>"
+    if len(groups) > max_notes or len(groups) < len(notes):
+        every = "".join(f"<li>{escape(note.message)}</li>" for note in notes[:MAX_ROWS])
+        if len(notes) > MAX_ROWS:
+            every += f"<li>... {len(notes) - MAX_ROWS} more notes (capture.notes)</li>"
+        out += f"<details><summary>All {len(notes)} notes</summary><ul>{every}</ul></details>"
+    return out
+
+
+def _legend_html() -> str:
+    badges = " ".join(badge_html(badge) for badge in LEGEND)
+    parts = " ".join(
+        f"<span style='background-color:{_PART_COLOURS[source]}'>"
+        f"{escape('from ' + PREFIX_WORDS[source])}</span>"
+        for source in ("name_scope", "variable_scope")
+    )
+    return f"<p class='sk-legend'>Key: {badges}; name parts: {parts}</p>"
+
+
 def render_html(
-    capture, max_nodes: int = MAX_NODES, max_rows: int = MAX_ROWS, max_notes: int = MAX_NOTES
+    capture,
+    max_nodes: int = MAX_NODES,
+    max_rows: int = MAX_ROWS,
+    max_notes: int = MAX_NOTES,
+    internal: bool = False,
 ) -> str:
-    """The static HTML view of a capture."""
-    parts = [f"<div class='scopekit-static'><style>{STYLE}</style>"]
+    """The static HTML view of a capture.
+
+    ``internal=True`` lists the ops TensorFlow made for a call as rows; by default
+    each call's row counts them.
+    """
+    parts = ["<div class='scopekit-static'>"]
     parts.append(f"<p><b>scopekit</b>: {escape(headline(capture))}</p>")
     if graph_line(capture):
         parts.append(f"<p>{escape(graph_line(capture))}</p>")
-    parts.append(
-        "<p class='sk-legend'>"
-        "<span class='sk-badge sk-ns'>name scope</span> "
-        "<span class='sk-badge sk-vs'>variable scope</span> "
-        "<span class='sk-badge sk-lib'>library scope</span> "
-        f"&nbsp;{_ICONS['variable']} variable &nbsp;{_ICONS['op']} op &nbsp;"
-        "<span class='part-name_scope'>from name scope</span> "
-        "<span class='part-variable_scope'>from variable scope</span></p>"
-    )
+    parts.append(_notes_html(capture, max_notes))
+    parts.append(_legend_html())
     for index in range(len(capture.graphs)):
         root = capture.tree(graph=index)
         if index and not root.children:
             continue
         if graph_title(capture, index):
             parts.append(f"<h4>{escape(graph_title(capture, index))}</h4>")
-        parts.append(_tree_html(root, max_nodes))
+        parts.append(_tree_html(root, max_nodes, internal))
     parts.append(_rows_html(capture, max_rows))
-    notes = capture.notes
-    if notes:
-        items = "".join(f"<li>{escape(n.message)}</li>" for n in notes[:max_notes])
-        if len(notes) > max_notes:
-            items += f"<li class='sk-dim'>... {len(notes) - max_notes} more notes not shown</li>"
-        parts.append(f"<h4>Notes</h4><ul class='sk-notes'>{items}</ul>")
     error = error_line(capture)
     if error:
         parts.append(f"<p class='sk-error'>{escape(error)}</p>")

@@ -7,87 +7,89 @@ with a line saying how much was left out.
 
 from __future__ import annotations
 
+import re
 from typing import List
 
 from ..tree import ScopeNode
-from .words import (
-    device_label,
-    error_line,
-    graph_line,
-    graph_title,
-    headline,
-    node_badge,
-    origin_rows,
-    variable_summary,
-)
+from .present import MAX_NOTES, NodeView, group_notes, present, root_view
+from .words import error_line, graph_line, graph_title, headline, origin_rows
 
 MAX_TREE_LINES = 150
 MAX_DEPTH = 60  # deeper levels are counted, not drawn (and never recurse too far)
 MAX_ROWS = 60
-MAX_NOTES = 40
+
+# Characters that would break a name's line or reorder what follows it.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
-def _collapsible(node: ScopeNode) -> bool:
+def one_line(text: str) -> str:
+    """``text`` with control characters, line breaks and bidi overrides escaped.
+
+    A name holding a newline or U+202E would otherwise break the tree's lines or
+    show its neighbours reversed; escaped it reads as ``\\n`` or ``\\u202e``.
+    """
+
+    def escaped(match: re.Match) -> str:
+        char = match.group()
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char, f"\\u{ord(char):04x}")
+
+    return _UNSAFE.sub(escaped, text)
+
+
+def _collapsible(row: NodeView) -> bool:
     """A bare scope with one child prints on its child's line: a/b/c/."""
     return (
-        node.op is None
-        and not node.variables
-        and not node.is_series
-        and len(node.children) == 1
-        and not node.children[0].is_series
+        row.kind == "scope"
+        and not row.badges
+        and not row.folded
+        and len(row.children) == 1
+        and not row.children[0].is_series
     )
 
 
-def _node_text(node: ScopeNode, label: str) -> str:
-    parts = [label + ("/" if node.children and node.op is None and not node.variables else "")]
-    if node.is_series:
-        parts[0] = label + "/"
-        parts.append(
-            f"[series of {node.series_size}: {node.op_count} ops, {node.variable_count} variables]"
-        )
+def _node_text(row: NodeView, label: str) -> str:
+    ends_scope = row.kind == "series" or (row.node.children and row.kind not in ("op", "variable"))
+    parts = [one_line(label) + ("/" if ends_scope else "")]
+    if row.kind == "series":
+        parts.append(f"[{row.summary}]")
         return "  ".join(parts)
-    badge = node_badge(node)
-    if badge:
-        parts.append(f"[{badge}]")
-    if node.variables:
-        parts.append(f"<- {variable_summary(node.variables)}")
-    elif node.op is not None:
-        parts.append(node.op.type)
-    if device_label(node):
-        parts.append(device_label(node))
-    hidden = [c for c in node.children if c.internal_only]
-    if hidden and (node.variables or node.op is not None):
-        count = sum(c.op_count for c in hidden)
-        parts.append(f"(+{count} internal op{'s' if count != 1 else ''})")
+    if row.badges:
+        parts.append("[" + " + ".join(badge.words for badge in row.badges) + "]")
+    if row.kind == "variable":
+        parts.append(f"<- {one_line(row.summary)}")
+    elif row.summary:
+        parts.append(one_line(row.summary))
+    if row.folded_ops:
+        parts.append(f"({row.folded_words})")
     return "  ".join(parts)
 
 
-def tree_lines(root: ScopeNode, max_lines: int = MAX_TREE_LINES) -> List[str]:
+def tree_lines(
+    root: ScopeNode, max_lines: int = MAX_TREE_LINES, internal: bool = False
+) -> List[str]:
     """The tree as indented lines, chains of bare scopes joined, cut at max_lines."""
     lines: List[str] = []
     total = 0
 
     def visit(node: ScopeNode, depth: int) -> None:
         nonlocal total
-        label = node.label
-        while _collapsible(node) and not node_badge(node):
-            node = node.children[0]
-            label = f"{label}/{node.label}"
+        row = present(node, depth, internal)
+        label = row.label
+        while _collapsible(row):
+            row = present(row.children[0], depth, internal)
+            label = f"{label}/{row.label}"
         if depth > MAX_DEPTH:
-            total += sum(1 for _ in node.walk())
+            total += sum(1 for _ in row.node.walk())
             return
         total += 1
         if len(lines) < max_lines:
-            lines.append("  " * depth + _node_text(node, label))
-        if node.is_series:
+            lines.append("  " * depth + _node_text(row, label))
+        if row.kind == "series":
             return  # its members are summarised on its own line
-        folds_internal = node.variables or node.op is not None
-        for child in node.children:
-            if folds_internal and child.internal_only:
-                continue
+        for child in row.children:
             visit(child, depth + 1)
 
-    for child in root.children:
+    for child in root_view(root, internal).children:
         visit(child, 0)
     if total > len(lines):
         lines.append(f"... {total - len(lines)} more nodes not shown")
@@ -103,10 +105,10 @@ def table_lines(rows, total: int) -> List[str]:
     shown = rows
     table = [header] + [
         (
-            (f"[graph {r.graph}] " if r.graph else "") + r.name,
-            r.made_by,
-            _cell(r.name_scope),
-            _cell(r.variable_scope),
+            (f"[graph {r.graph}] " if r.graph else "") + one_line(r.name),
+            one_line(r.made_by),
+            one_line(_cell(r.name_scope)),
+            one_line(_cell(r.variable_scope)),
             r.prefix_from,
         )
         for r in shown
@@ -126,8 +128,13 @@ def render_text(
     max_tree_lines: int = MAX_TREE_LINES,
     max_rows: int = MAX_ROWS,
     max_notes: int = MAX_NOTES,
+    internal: bool = False,
 ) -> str:
-    """The whole text view of a capture."""
+    """The whole text view of a capture.
+
+    ``internal=True`` lists the ops TensorFlow made for a call (initializers,
+    reads) as rows; by default each call's row counts them.
+    """
     out = [f"scopekit: {headline(capture)}"]
     if graph_line(capture):
         out.append(graph_line(capture))
@@ -139,18 +146,20 @@ def render_text(
         if getattr(capture, "graph_labels", {}).get(index):
             title = f"Scope tree: {graph_title(capture, index)}"
         out += ["", title]
-        out += ["  " + line for line in tree_lines(root, max_tree_lines)] or ["  (nothing)"]
+        lines = tree_lines(root, max_tree_lines, internal)
+        out += ["  " + line for line in lines] or ["  (nothing)"]
     rows, total = origin_rows(capture, max_rows)
     if rows:
         out += ["", "Where each name came from"]
         out += ["  " + line for line in table_lines(rows, total)]
-    notes = capture.notes
-    if notes:
+    groups = group_notes(capture.notes)
+    if groups:
         out += ["", "Notes"]
-        out += [f"  - {note.message}" for note in notes[:max_notes]]
-        if len(notes) > max_notes:
-            out.append(f"  ... {len(notes) - max_notes} more notes not shown")
+        out += [f"  - {one_line(group.line)}" for group in groups[:max_notes]]
+        if len(groups) > max_notes:
+            hidden = sum(group.count for group in groups[max_notes:])
+            out.append(f"  ... {hidden} more notes not shown (capture.notes lists them all)")
     error = error_line(capture)
     if error:
-        out += ["", error]
+        out += ["", "\n".join(one_line(line) for line in error.split("\n"))]
     return "\n".join(out)

@@ -21,21 +21,6 @@ PREFIX_WORDS = {
 }
 
 
-def node_badge(node) -> str:
-    """'name scope', 'variable scope + name scope', 'library scope', or ''.
-
-    A name scope that only a variable scope opened (its ops go there) says so.
-    """
-    if node.scope_kinds == {"name_scope"} and node.opened_by_variable_scope:
-        return "name scope of a variable scope"
-    if node.scope_kinds:
-        order = [k for k in ("variable_scope", "name_scope") if k in node.scope_kinds]
-        return " + ".join(SCOPE_LABELS[k] for k in order)
-    if node.origin == "library" and node.op is None and not node.variables:
-        return "library scope"
-    return ""
-
-
 def maker(record) -> str:
     """How a record came to be: "get_variable('x')", "tf.Variable(name='v')", op type."""
     creator = getattr(record, "creator", None)
@@ -83,13 +68,32 @@ class Row:
     record: object
 
 
+def asked_ops(ops) -> list:
+    """The ops the user asked for: not TF's internal ones, not those a call made for itself.
+
+    An op whose name lies under another op's or under the variable it serves
+    (``total/ReadVariableOp`` below ``tf.add(..., name='total')``) belongs to that call.
+    """
+    calls = {(o.graph, o.name) for o in ops}
+    kept = []
+    for o in ops:
+        if o.internal:
+            continue
+        prefix = o.name.rpartition("/")[0]
+        while prefix and (o.graph, prefix) not in calls:
+            prefix = prefix.rpartition("/")[0]
+        if not prefix:
+            kept.append(o)
+    return kept
+
+
 def origin_rows(capture, limit: Optional[int] = None) -> Tuple[List[Row], int]:
     """Variables first (each call), then the ops the user asked for, in order.
 
     Returns at most ``limit`` rows and the total, so views of huge captures stay
     cheap and can say how many they left out.
     """
-    ops = [o for o in capture.ops if not o.internal]
+    ops = asked_ops(capture.ops)
     total = len(capture.variables) + len(ops)
     rows: List[Row] = []
     for v in capture.variables[:limit]:
@@ -113,7 +117,8 @@ def origin_rows(capture, limit: Optional[int] = None) -> Tuple[List[Row], int]:
     return rows, total
 
 
-def _count(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """'1 op', '2 ops': the one plural every view uses."""
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
@@ -131,10 +136,10 @@ def headline(capture) -> str:
     extra = len(capture.graphs) - 1
     if extra:
         made = "traced by tf.function" if capture.graph_mode == "eager" else "made in the cell"
-        graph += f", {_count(extra, 'more graph')} {made}"
+        graph += f", {plural(extra, 'more graph')} {made}"
     return (
-        f"{_count(distinct, 'variable')} ({_count(len(capture.variables), 'call')}), "
-        f"{_count(len(capture.ops), 'op')}, {_count(user_scopes, 'scope')} opened by the cell "
+        f"{plural(distinct, 'variable')} ({plural(len(capture.variables), 'call')}), "
+        f"{plural(len(capture.ops), 'op')}, {plural(user_scopes, 'scope')} opened by the cell "
         f"({graph})"
     )
 
@@ -152,7 +157,7 @@ def graph_line(capture) -> str:
     if not capture.ops_before:
         return ""
     return (
-        f"The graph already held {_count(capture.ops_before, 'op')} from before: a name "
+        f"The graph already held {plural(capture.ops_before, 'op')} from before: a name "
         "asked for again gets a _1, _2 ... suffix (--graph fresh gives the same names "
         "on every run)."
     )

@@ -1,11 +1,14 @@
 // scopekit's scope tree view (anywidget ESM, no build step).
 //
-// Python holds the tree; this view holds only what it was sent. It asks for a
-// node's children when the node is opened ("expand"), and for a search or a
-// reveal-by-name; the answers are "batches" of children. Every user string is
-// inserted with textContent: names like <img src=x onerror=...> stay text.
+// Python holds the tree and decides what every row says (scopekit/render/present.py);
+// this view only draws what it was sent. It asks for a node's children when the
+// node is opened ("expand"), for a search ("find") or a reveal-by-name ("reveal"),
+// through anywidget commands: each answer comes back to the request that asked,
+// with its own timeout. Every user string is inserted with textContent: names
+// like <img src=x onerror=...> stay text.
 
 const PAGE_HINT = "show more";
+const ANSWER_TIMEOUT_MS = 10000;
 const ICONS = { variable: "\u25cf", op: "\u25c6", series: "\u2261", scope: "\u25a1", graph: "\u25a3" };
 const ICON_WORDS = { variable: "variable", op: "op", series: "series", scope: "scope", graph: "graph" };
 const PART_WORDS = {
@@ -23,7 +26,7 @@ function el(tag, className, text) {
   return node;
 }
 
-function render({ model, el: host }) {
+function render({ model, el: host, experimental }) {
   // -- state -------------------------------------------------------------
   let nodes = new Map(); // id -> {data, parent, pages: Map(page -> [ids]), total, open, loading}
   let rootId = null;
@@ -31,7 +34,8 @@ function render({ model, el: host }) {
   let selectedName = null;
   let visible = []; // ids of the rows drawn, in order (keyboard navigation)
   let search = { query: "", index: 0, total: 0 };
-  let waiting = null;
+  let generation = 0; // bumped when the tree is replaced: late answers are dropped
+  const uid = Math.random().toString(36).slice(2); // row ids unique on the page
 
   // -- layout ------------------------------------------------------------
   const box = el("div", "sk-widget");
@@ -51,6 +55,7 @@ function render({ model, el: host }) {
   box.append(header, toolbar, legend, body, status);
 
   // toolbar: the view toggle and the search box
+  const found = el("span", "sk-found");
   const toggle = el("div", "sk-toggle");
   toggle.setAttribute("role", "radiogroup");
   const viewButtons = {};
@@ -70,15 +75,18 @@ function render({ model, el: host }) {
     viewButtons[view] = button;
     toggle.appendChild(button);
   }
+  toggle.setAttribute("aria-label", "which tree");
   const searchBox = el("input", "sk-search");
   searchBox.type = "search";
   searchBox.placeholder = "find a name, Enter for next";
-  searchBox.setAttribute("aria-label", "find a name");
+  searchBox.setAttribute("aria-label", "find a name in the scope tree");
   const prev = el("button", "sk-prev", "\u2191");
   prev.title = "previous match";
+  prev.setAttribute("aria-label", "previous match");
   const next = el("button", "sk-next", "\u2193");
   next.title = "next match";
-  const found = el("span", "sk-found");
+  next.setAttribute("aria-label", "next match");
+  found.setAttribute("role", "status");
   toolbar.append(toggle, searchBox, prev, next, found);
 
   function legendItem(className, text, title) {
@@ -87,9 +95,9 @@ function render({ model, el: host }) {
     return item;
   }
   legend.append(
-    legendItem("sk-badge ns", "N name scope", "tf.name_scope: prefixes op names"),
-    legendItem("sk-badge vs", "V variable scope", "tf.variable_scope: prefixes get_variable names"),
-    legendItem("sk-badge lib", "L library scope", "opened by TensorFlow itself"),
+    legendItem("sk-badge ns", "[N] name scope", "tf.name_scope: prefixes op names"),
+    legendItem("sk-badge vs", "[V] variable scope", "tf.variable_scope: prefixes get_variable names"),
+    legendItem("sk-badge lib", "[lib] library scope", "opened by TensorFlow or a library"),
     legendItem("sk-key", `${ICONS.variable} variable`),
     legendItem("sk-key", `${ICONS.op} op`),
     legendItem("sk-key", `${ICONS.series} series`),
@@ -108,22 +116,47 @@ function render({ model, el: host }) {
       for (const note of info.notes) {
         const item = el("li", "sk-note", note.message);
         item.title = "show it in the tree";
-        item.addEventListener("click", () => ask({ type: "reveal", name: note.subject }));
+        item.addEventListener("click", () => ask("reveal", { name: note.subject }));
         list.appendChild(item);
       }
       if (info.more_notes) list.appendChild(el("li", "sk-dim", `... ${info.more_notes} more notes`));
       header.appendChild(list);
     }
+    if (info.all_notes && info.all_notes.length) {
+      const every = el("details", "sk-all-notes");
+      every.appendChild(el("summary", null, `All ${info.total_notes} notes`));
+      const list = el("ul", "sk-notes");
+      for (const note of info.all_notes) list.appendChild(el("li", "sk-note", note));
+      if (info.total_notes > info.all_notes.length) {
+        list.appendChild(el("li", "sk-dim", `... ${info.total_notes - info.all_notes.length} more (capture.notes)`));
+      }
+      every.appendChild(list);
+      header.appendChild(every);
+    }
     if (info.error) header.appendChild(el("div", "sk-error", info.error));
   }
 
   // -- talking to Python -------------------------------------------------
-  function ask(message) {
-    model.send(message);
-    clearTimeout(waiting);
-    waiting = setTimeout(() => {
-      status.textContent = "No answer from the kernel: run the cell again to explore this tree.";
-    }, 4000);
+  async function ask(name, message) {
+    const asked = generation;
+    try {
+      const [answer] = await experimental.invoke(name, message, {
+        signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
+      });
+      if (asked !== generation) return; // the tree was replaced meanwhile
+      status.textContent = "";
+      if (name === "describe") {
+        if (answer.detail && nodes.has(answer.id)) {
+          nodes.get(answer.id).detail = answer.detail;
+          if (selected === answer.id) drawDetail();
+        }
+      } else applyAnswer(answer);
+    } catch (error) {
+      if (asked !== generation) return;
+      status.textContent = "No answer from the kernel: run the cell again to explore deeper levels.";
+      for (const node of nodes.values()) node.loading = false;
+      draw();
+    }
   }
 
   function addBatch(batch) {
@@ -161,6 +194,7 @@ function render({ model, el: host }) {
 
   function loadInitial() {
     const initial = model.get("initial") || {};
+    generation += 1;
     nodes = new Map();
     rootId = initial.root;
     nodes.set(rootId, { data: { id: rootId, count: 0 }, parent: null, pages: new Map(), open: true });
@@ -173,19 +207,9 @@ function render({ model, el: host }) {
     selected = null;
     drawDetail();
     // The node selected in the other view: find it again (the leaf that moved).
-    if (selectedName) ask({ type: "reveal", name: selectedName });
+    if (selectedName) ask("reveal", { name: selectedName });
   }
 
-  model.on("msg:custom", (message) => {
-    if (!message) return;
-    clearTimeout(waiting);
-    status.textContent = "";
-    if (message.type === "batches") applyAnswer(message);
-    if (message.type === "detail" && nodes.has(message.id)) {
-      nodes.get(message.id).detail = message.detail;
-      if (selected === message.id) drawDetail();
-    }
-  });
   model.on("change:initial", loadInitial);
   model.on("change:header", drawHeader);
 
@@ -196,7 +220,7 @@ function render({ model, el: host }) {
     node.open = open;
     if (open && !node.pages.has(0)) {
       node.loading = true;
-      ask({ type: "expand", id, page: 0 });
+      ask("expand", { id, page: 0 });
     }
     draw();
   }
@@ -205,7 +229,7 @@ function render({ model, el: host }) {
     selected = id;
     const node = nodes.get(id);
     selectedName = node ? node.data.name : null;
-    if (node && !node.detail) ask({ type: "detail", id });
+    if (node && !node.detail) ask("describe", { id });
     drawDetail();
     draw();
     if (scroll) {
@@ -220,6 +244,7 @@ function render({ model, el: host }) {
     const data = node.data;
     const line = el("div", `sk-row sk-${data.kind}${data.dim ? " sk-dim" : ""}`);
     line.dataset.id = String(id);
+    line.id = `sk-${uid}-${id}`;
     line.setAttribute("role", "treeitem");
     line.setAttribute("aria-level", String(depth + 1));
     line.setAttribute("aria-selected", String(selected === id));
@@ -236,10 +261,11 @@ function render({ model, el: host }) {
     const icon = el("span", "sk-icon", ICONS[data.kind] || "");
     icon.title = ICON_WORDS[data.kind] || "";
     line.append(twisty, icon, el("span", "sk-label", data.label));
-    for (const [css, words] of data.badges) {
-      line.appendChild(el("span", `sk-badge ${css}`, `${css === "ns" ? "N" : css === "vs" ? "V" : "L"} ${words}`));
+    for (const [css, letter, words] of data.badges) {
+      line.appendChild(el("span", `sk-badge ${css}`, `[${letter}] ${words}`));
     }
     line.appendChild(el("span", "sk-summary", data.summary));
+    if (data.folded) line.appendChild(el("span", "sk-folded", `(${data.folded})`));
     if (node.loading) line.appendChild(el("span", "sk-loading", "loading..."));
     line.addEventListener("click", () => {
       select(id, false);
@@ -251,10 +277,12 @@ function render({ model, el: host }) {
 
   function moreRow(parentId, page, hidden, depth) {
     const line = el("div", "sk-row sk-more", `${PAGE_HINT} (${hidden} not shown yet)`);
+    line.setAttribute("role", "treeitem");
+    line.setAttribute("aria-level", String(depth + 1));
     line.style.paddingLeft = `${depth * 16 + 20}px`;
     line.addEventListener("click", () => {
       nodes.get(parentId).loading = true;
-      ask({ type: "expand", id: parentId, page });
+      ask("expand", { id: parentId, page });
       draw();
     });
     return line;
@@ -291,8 +319,16 @@ function render({ model, el: host }) {
     visible = [];
     const out = [];
     if (nodes.has(rootId)) drawChildren(rootId, 0, out);
-    if (!out.length) out.push(el("div", "sk-empty", "The cell created no ops, variables or scopes."));
+    if (!out.length) {
+      const empty = el("div", "sk-empty", "The cell created no ops, variables or scopes.");
+      empty.setAttribute("role", "treeitem");
+      out.push(empty);
+    }
     tree.replaceChildren(...out);
+    // Keyboard focus stays on the tree; screen readers follow the selected row.
+    if (selected !== null && visible.includes(selected)) {
+      tree.setAttribute("aria-activedescendant", `sk-${uid}-${selected}`);
+    } else tree.removeAttribute("aria-activedescendant");
   }
 
   // -- the detail pane ---------------------------------------------------
@@ -366,7 +402,7 @@ function render({ model, el: host }) {
     const query = searchBox.value;
     if (!query.trim()) return;
     const index = query === search.query ? search.index + step : 0;
-    ask({ type: "search", query, index }); // Python wraps around
+    ask("find", { query, index }); // Python wraps around
   }
   searchBox.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
@@ -379,7 +415,9 @@ function render({ model, el: host }) {
 
   drawHeader();
   loadInitial();
-  return () => clearTimeout(waiting);
+  return () => {
+    generation += 1; // answers still on their way find no view
+  };
 }
 
 export default { render };
