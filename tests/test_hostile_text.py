@@ -277,12 +277,10 @@ def test_exercise_message_quotes_the_users_answer_on_its_line(tf):
     check_not_lost(shown)
     wrong = [line for line in shown.split("\n") if line.startswith("  wrong: ")]
     assert any(MARKUP in line for line in wrong)
-    if any(line.lstrip().startswith(TAIL[:12]) for line in shown.split("\n")):
-        pytest.xfail(
-            "BUG scopekit/exercises/checking.py (Verdict.failure_text) / catalog.py "
-            "(_check_predict_names): the learner's answer is quoted raw, its newline "
-            "starts a new line of the message"
-        )
+    check_text_keeps_lines(shown)
+    check_text_no_raw_bidi(shown)
+    # The answer is quoted whole on its one line, its newline written as \n.
+    assert any(MARKUP + "\\n" + "after-newline" in line for line in wrong)
 
 
 def _claims_result():
