@@ -7,8 +7,7 @@ as Python's repr quotes them.
 
 import pytest
 
-from scopekit.records import Capture
-from scopekit.records import OpRecord, ScopeRecord, VariableRecord
+from scopekit.records import Capture, OpRecord, ScopeRecord, VariableRecord
 from scopekit.render import words
 from scopekit.render.present import badges
 from scopekit.tree import ScopeNode
