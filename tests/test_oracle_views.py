@@ -332,11 +332,18 @@ def test_html_notes_headline_and_error():
 
 
 def test_html_opens_the_first_two_levels_and_dims_library_parts():
-    items = _items(_read(_capture().to_html()))
+    cap = _capture()
+    # A third level that holds something: it starts closed.
+    cap.scopes = cap.scopes + (
+        ScopeRecord("name_scope", "deep", "foo/bar/deep", "bar", False, "user", None, 0, 11),
+    )
+    cap.ops = cap.ops + (_op("foo/bar/deep/c", "foo/bar/deep", "bar"),)
+    items = _items(_read(cap.to_html()))
+    assert _shape(items["foo/bar/deep"]) == [("c", [])]
     # The first two levels start open; a series, a library scope and leaves do not.
     opened = {path for path, item in items.items() if item["open"]}
     assert {"foo", "foo/bar", "bar"} <= opened
-    assert not {"lib", "layer_[0..5]", "top", "foo/v", "bar/x"} & opened
+    assert not {"lib", "layer_[0..5]", "top", "foo/v", "bar/x", "foo/bar/deep"} & opened
     assert not any(path.count("/") >= 2 and "layer_[" not in path for path in opened)
     # Only the scope holding nothing but a library's ops is dimmed, and says so in words.
     assert {path for path, item in items.items() if item["dim"]} == {"lib"}
@@ -362,6 +369,22 @@ def test_cut_views_say_how_much_they_left_out():
     assert "  ... 10 more names not shown" in text.split("\n")
     assert "  ... 2 more notes not shown (capture.notes lists them all)" in text.split("\n")
     assert not any(note.message in text for note in cap.notes)
+
+
+def test_notes_of_one_pattern_read_as_one_line_and_each_stays_one_click_away():
+    cap = Capture(graph=None, graph_mode="fresh")
+    names = [f"s_{i}/w" for i in (2, 10, 3)]
+    cap.variables = [_var(name, name.partition("/")[0], name.partition("/")[0]) for name in names]
+    cap.variables = cap.variables + tuple(
+        _var(name, name.partition("/")[0], name.partition("/")[0], reused=True) for name in names
+    )
+    cap.closed = True
+    # Three reuses, one pattern: one line, its subjects in number order.
+    line = "reused s_2/w (and 2 more like it: s_2/w ... s_10/w)"
+    reader = _read(cap.to_html())
+    assert reader.notes == [line]
+    assert reader.every_note == [f"reused {name}" for name in names]
+    assert "  - " + line in cap.to_text().split("\n")
 
 
 def test_text_table_and_notes():
