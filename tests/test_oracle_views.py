@@ -387,6 +387,43 @@ def test_notes_of_one_pattern_read_as_one_line_and_each_stays_one_click_away():
     assert "  - " + line in cap.to_text().split("\n")
 
 
+def _tree_section(text):
+    lines = text.split("\n")
+    start = lines.index("Scope tree") + 1
+    return lines[start : lines.index("", start)]
+
+
+def test_text_tree_says_how_many_rows_it_cut():
+    cap = _capture()
+    rows = _tree_section(cap.to_text())
+    assert len(rows) == 10  # the ten rows of test_text_tree_shows_the_same_rows
+    assert _tree_section(cap.to_text(max_tree_lines=2)) == [
+        *rows[:2],
+        f"  ... {len(rows) - 2} more nodes not shown",
+    ]
+    assert _tree_section(cap.to_text(max_tree_lines=len(rows))) == rows
+
+
+def test_text_tree_joins_bare_chains_names_both_kinds_and_escapes_controls():
+    cap = Capture(graph=None, graph_mode="fresh")
+    cap.scopes = [
+        ScopeRecord("name_scope", "both", "both", "", False, "user", None, 0, 0),
+        ScopeRecord("variable_scope", "both", "both", "both", False, "user", None, 0, 0),
+    ]
+    cap.ops = [
+        _op("both/c", "both", "both"),
+        _op("deep/a/b/c", "deep/a/b"),  # three bare scopes: one row
+        _op("tab\tcr\rend", ""),
+    ]
+    cap.closed = True
+    assert _tree_section(cap.to_text()) == [
+        "  both/  [variable scope + name scope]",
+        "    c  Const",
+        "  deep/a/b/c  Const",
+        "  tab\\tcr\\rend  Const",
+    ]
+
+
 def test_text_table_and_notes():
     cap = _capture()
     lines = cap.to_text().split("\n")
