@@ -141,6 +141,16 @@ def _variable_notes(var) -> Iterable[Note]:
         )
 
 
+def _renamed_by_tf(asked: str, got: str) -> bool:
+    """True when ``got`` is the name TF gives ``asked`` once it is taken: ``asked_N``.
+
+    TF's unique names only ever append ``_N``; any other name in a scope record is
+    not a renaming of the one asked for.
+    """
+    head, _, number = got.rpartition("_")
+    return head == asked and number.isascii() and number.isdigit()
+
+
 def _scope_notes(scope) -> Iterable[Note]:
     if scope.origin != "user":
         return
@@ -148,7 +158,9 @@ def _scope_notes(scope) -> Iterable[Note]:
     if not asked or asked.endswith("/") or not scope.name_scope:
         return
     got = basename(scope.name_scope)
-    if got == basename(asked):
+    if not _renamed_by_tf(basename(asked), got):
+        # Same name, or a variable scope that opened no name scope
+        # (auxiliary_name_scope=False): its record holds the outer name scope.
         return
     # A name scope opened by hand, or the one a variable scope opened for its ops.
     if scope.kind == "name_scope":

@@ -121,12 +121,6 @@ def test_reentering_a_name_scope_by_its_full_name_is_no_surprise(tf):
     assert _notes(cap) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG scopekit/attribution.py (_scope_notes): a variable scope entered with "
-    "auxiliary_name_scope=False opens no name scope, yet its record's name_scope (the outer "
-    "one) is taken for the one it opened, giving a false \"'bar' was reopened as 'foo'\"",
-)
 def test_auxiliary_name_scope_false_is_not_a_reopened_scope(tf):
     v1 = tf.compat.v1
     with capture() as cap:
@@ -136,7 +130,22 @@ def test_auxiliary_name_scope_false_is_not_a_reopened_scope(tf):
             with v1.variable_scope(bar, auxiliary_name_scope=False):
                 # TF opened no name scope: the one in force is still 'foo'.
                 assert v1.get_default_graph().get_name_scope() == "foo"
-    assert [n for n in _notes(cap) if n["kind"] == "reopened"] == []
+        with v1.name_scope("head"):
+            # The same with a name: the scope is 'inner', its ops still go to 'head/'.
+            with v1.variable_scope("inner", auxiliary_name_scope=False) as inner:
+                assert v1.get_default_graph().get_name_scope() == "head"
+        # A real reopening next to them is still said, with TF's own new name.
+        with v1.variable_scope("bar") as again:
+            opened = v1.get_default_graph().get_name_scope()
+    assert (inner.name, again.name, opened) == ("inner", "bar", "bar_1")
+    assert [n for n in _notes(cap) if n["kind"] == "reopened"] == [
+        {
+            "kind": "reopened",
+            "subject": "bar_1",
+            "message": "'bar' was reopened as 'bar_1': its ops go to 'bar_1/', "
+            "its get_variable variables stay under 'bar/'",
+        }
+    ]
 
 
 def test_eager_variables_sharing_a_name_are_counted(tf):

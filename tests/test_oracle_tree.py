@@ -229,8 +229,11 @@ def test_hand_made_records_give_the_models_tree():
     (block,) = series
     assert _expected_series(nodes) == {"": {block.label: sorted(m.path for m in block.children)}}
     assert block.label == "block_[0..5]" and block.path == "block_[0..5]"
-    # Members in creation order; the series sits where its first member was made.
-    assert [m.label for m in block.children] == [f"block{suffix}" for suffix in SUFFIXES]
+    # Members in number order (the unnumbered 'block' is TF's first, number 0), though
+    # made out of order; the series sits where its first-made member was.
+    by_number = sorted(SUFFIXES, key=lambda suffix: int(suffix[1:] or 0))
+    assert [m.label for m in block.children] == [f"block{suffix}" for suffix in by_number]
+    assert [m.label for m in block.children] != [f"block{suffix}" for suffix in SUFFIXES]
     assert [c.label for c in root.children] == [
         "input",
         "block_[0..5]",
@@ -389,7 +392,10 @@ def test_a_series_takes_its_origin_from_its_first_member():
 
 
 def test_a_name_scope_the_user_reenters_is_no_longer_only_a_variable_scopes():
-    from scopekit.render.words import node_badge
+    from scopekit.render.present import badges
+
+    def badge_words(node):
+        return [(badge.letter, badge.words) for badge in badges(node)]
 
     # variable_scope('vs') reopened: its ops go to name scope 'vs_1', which only the
     # variable scope opened; then the user enters name_scope('vs_1/') by hand.
@@ -398,7 +404,8 @@ def test_a_name_scope_the_user_reenters_is_no_longer_only_a_variable_scopes():
         _scope_record("variable_scope", "vs_1", "vs"),
     ]
     root = build_tree([], [], scopes)
-    assert node_badge(root.find("vs_1")) == "name scope of a variable scope"
+    assert badge_words(root.find("vs_1")) == [("N", "name scope of a variable scope")]
     scopes.append(_scope_record("name_scope", "vs_1", ""))
     root = build_tree([], [], scopes)
-    assert node_badge(root.find("vs_1")) == "name scope"
+    assert not root.find("vs_1").opened_by_variable_scope
+    assert badge_words(root.find("vs_1")) == [("N", "name scope")]

@@ -8,8 +8,7 @@ first), the notes, the headline, the error; cut views say how much they left out
 
 from html.parser import HTMLParser
 
-from scopekit.records import Capture
-from scopekit.records import OpRecord, ScopeRecord, VariableRecord
+from scopekit.records import Capture, OpRecord, ScopeRecord, VariableRecord
 
 
 def _prefix_from(name, ns, vs):
@@ -59,29 +58,57 @@ def _capture(error=None):
 
 
 class _Reader(HTMLParser):
-    """Collects the <li> tree (label of each item's first <code>), table rows, notes."""
+    """Reads the HTML as a sanitizer leaves it: text, nesting and a few attributes.
+
+    Per tree (each ``<ul class='sk-tree'>``) the <li> items: label (the item's
+    first <code>), path, the row's text, whether it starts open, whether it is
+    styled dim; the table's rows (and each name cell's marked pieces); the note
+    lines, the "all notes" lines; paragraphs and headings in document order.
+    """
 
     def __init__(self):
         super().__init__()
-        self.stack = [{"label": None, "children": []}]
+        self.trees, self.stack = [], []
         self.in_code = False
         self.code_seen = []
         self.rows, self.row, self.cell = [], None, None
+        self.marks, self.pieces, self.span = [], None, None
         self.lists = []  # class of each open <ul>
-        self.notes, self.note = [], None
+        self.notes, self.every_note, self.note = [], [], None
         self.paragraphs, self.paragraph = [], None
-        self.details_open = []
+        self.blocks = []  # ("h4", text) and ("tree", root), in document order
+        self.heading = None
+
+    def _in(self, css):
+        return css in self.lists
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "ul":
-            self.lists.append(attrs.get("class", ""))
-        elif tag == "li" and self.lists and self.lists[-1] == "sk-notes":
-            self.note = ""
-        elif tag == "li":
-            item = {"label": None, "children": [], "classes": attrs.get("class", "")}
-            self.stack[-1]["children"].append(item)
+            css = attrs.get("class") or ""
+            self.lists.append(css)
+            if css == "sk-tree":
+                root = {"label": None, "path": "", "children": []}
+                self.trees.append(root)
+                self.blocks.append(("tree", root))
+                self.stack = [root]
+        elif tag == "li" and self._in("sk-tree"):
+            parent = self.stack[-1]
+            item = {
+                "label": None,
+                "path": None,
+                "children": [],
+                "text": "",
+                "open": False,
+                "dim": "opacity" in (attrs.get("style") or ""),
+                "parent": parent,
+            }
+            parent["children"].append(item)
             self.stack.append(item)
+        elif tag == "li":
+            self.note = ""
+        elif tag == "details" and self._in("sk-tree"):
+            self.stack[-1]["open"] = "open" in attrs
         elif tag == "code":
             self.in_code = True
             self.code_seen.append("")
@@ -89,46 +116,69 @@ class _Reader(HTMLParser):
             self.row = []
         elif tag in ("td", "th") and self.row is not None:
             self.cell = ""
+            if tag == "td" and not self.row:
+                self.pieces = []
+        elif tag == "span" and self.pieces is not None:
+            self.span = [attrs.get("class"), attrs.get("title"), ""]
         elif tag == "p":
             self.paragraph = ""
-        elif tag == "details":
-            self.details_open.append("open" in attrs)
+        elif tag == "h4":
+            self.heading = ""
 
     def handle_endtag(self, tag):
         if tag == "ul":
             self.lists.pop()
         elif tag == "li" and self.note is not None:
-            self.notes.append(self.note)
+            (self.notes if self._in("sk-notes") else self.every_note).append(self.note)
             self.note = None
-        elif tag == "li":
-            self.stack.pop()
+        elif tag == "li" and self._in("sk-tree"):
+            item = self.stack.pop()
+            item.pop("parent")
         elif tag == "code":
             self.in_code = False
             text = self.code_seen.pop()
-            item = self.stack[-1]
-            if item["label"] is None and self.row is None:
+            item = self.stack[-1] if self.stack else None
+            if item is not None and item["label"] is None and self.row is None:
                 item["label"] = text
+                item["path"] = f"{item['parent']['path']}/{text}".lstrip("/")
             if self.cell is not None:
                 self.cell += text
+        elif tag == "span" and self.span is not None:
+            self.pieces.append(tuple(self.span))
+            self.span = None
         elif tag in ("td", "th") and self.cell is not None:
             self.row.append(self.cell)
             self.cell = None
+            if self.pieces is not None:
+                self.marks.append(self.pieces)
+                self.pieces = None
         elif tag == "tr":
             self.rows.append(self.row)
             self.row = None
         elif tag == "p" and self.paragraph is not None:
             self.paragraphs.append(self.paragraph)
             self.paragraph = None
+        elif tag == "h4":
+            self.blocks.append(("h4", self.heading))
+            self.heading = None
 
     def handle_data(self, data):
         if self.in_code:
             self.code_seen[-1] += data
         elif self.cell is not None:
             self.cell += data
+        if self.span is not None:
+            self.span[2] += data
+        elif self.pieces is not None and self.in_code:
+            self.pieces.append(("own", None, data))
         if self.note is not None:
             self.note += data
         if self.paragraph is not None:
             self.paragraph += data
+        if self.heading is not None:
+            self.heading += data
+        if len(self.stack) > 1 and self.row is None:
+            self.stack[-1]["text"] += data
 
 
 def _read(html):
@@ -146,12 +196,81 @@ def _tree_shape(node):
     return [(child.label, _tree_shape(child)) for child in node.children]
 
 
+def _walk(item):
+    for child in item["children"]:
+        yield child
+        yield from _walk(child)
+
+
+def _items(reader, tree=0):
+    return {item["path"]: item for item in _walk(reader.trees[tree])}
+
+
+def _row_text(item):
+    """An item's row as a reader sees it, spaces folded."""
+    return " ".join(item["text"].split())
+
+
+# The tree the test's records make, as a reader should see it: what a call made for
+# itself (bar/x's initializer) is folded into the call's row, not listed.
+LAYERS = [(f"layer_{i}", [("w", [])]) for i in range(6)]
+SHOWN = [
+    ("foo", [("bar", [("x2", [])]), ("v", [])]),
+    ("bar", [("x", [])]),
+    ("lib", [("op", [])]),
+    ("layer_[0..5]", LAYERS),
+    ("top", []),
+]
+# Everything, when the internal ops are asked for.
+EVERYTHING = [
+    SHOWN[0],
+    ("bar", [("x", [("Initializer", [("zeros", [])])])]),
+    *SHOWN[2:],
+]
+
+
 def test_html_tree_is_the_tree_nested_in_order():
     cap = _capture()
-    reader = _read(cap.to_html())
-    assert _shape(reader.stack[0]) == _tree_shape(cap.tree())
-    top = [child.label for child in cap.tree().children]
-    assert top == ["foo", "bar", "lib", "layer_[0..5]", "top"]
+    assert [child.label for child in cap.tree().children] == [label for label, _ in SHOWN]
+    (tree,) = _read(cap.to_html()).trees
+    assert _shape(tree) == SHOWN
+    # Asked for, every node of the tree is listed, nested as the tree nests them.
+    (tree,) = _read(cap.to_html(internal=True)).trees
+    assert _shape(tree) == _tree_shape(cap.tree()) == EVERYTHING
+
+
+def test_a_calls_own_ops_are_counted_on_its_row_and_listed_on_request():
+    cap = _capture()
+    items = _items(_read(cap.to_html()))
+    # bar/x's initializer (one op below the variable) is counted, not listed.
+    assert _row_text(items["bar/x"]) == "x \u2190 get_variable('x') x2, reused 1x (+1 internal op)"
+    assert "    x  <- get_variable('x') x2, reused 1x  (+1 internal op)" in (
+        cap.to_text().split("\n")
+    )
+    items = _items(_read(cap.to_html(internal=True)))
+    assert "internal op" not in _row_text(items["bar/x"])
+    assert _row_text(items["bar/x/Initializer"]) == "Initializer (internal)"
+    assert items["bar/x/Initializer"]["dim"] and items["bar/x/Initializer/zeros"]["dim"]
+    text = cap.to_text(internal=True).split("\n")
+    assert "      Initializer/zeros  Const" in text
+
+
+def test_text_tree_shows_the_same_rows():
+    lines = _capture().to_text().split("\n")
+    start = lines.index("Scope tree")
+    assert lines[start + 1 : start + 11] == [
+        "  foo/  [name scope]",
+        "    bar/  [name scope of a variable scope]",
+        "      x2  Square",
+        "    v  <- tf.Variable(name='v')",
+        "  bar/  [variable scope]",
+        "    x  <- get_variable('x') x2, reused 1x  (+1 internal op)",
+        "  lib/  [library scope]",
+        "    op  Add",
+        "  layer_[0..5]/  [series of 6: 6 ops, 0 variables]",
+        "  top  Const",
+    ]
+    assert lines[start + 11] == ""
 
 
 def test_html_table_has_one_row_per_call_and_per_op_asked_for():
@@ -170,17 +289,26 @@ def test_html_table_has_one_row_per_call_and_per_op_asked_for():
     assert [tuple(row) for row in rows] == expected
 
 
+PREFIX_WORDS = {"name_scope": "name scope", "variable_scope": "variable scope"}
+
+
 def test_html_marks_each_prefix_by_who_made_it():
-    html = _capture().to_html()
-    assert (
-        "<code><span class='part-variable_scope' title='from variable scope'>bar/</span>x</code>"
-        in html
-    )
-    assert (
-        "<code><span class='part-name_scope' title='from name scope'>foo/bar/</span>x2</code>"
-        in (html)
-    )
-    assert "<code>top</code>" in html
+    cap = _capture()
+    reader = _read(cap.to_html())
+    records = list(cap.variables) + [op for op in cap.ops if not op.internal]
+    expected = []
+    for record in records:
+        prefix, _, own = record.name.rpartition("/")
+        source = _prefix_from(record.name, record.name_scope, record.variable_scope)
+        if source == "none":
+            expected.append([("own", None, record.name)])
+        else:
+            title = f"from {PREFIX_WORDS[source]}"
+            expected.append([(f"part-{source}", title, prefix + "/"), ("own", None, own)])
+    assert reader.marks == expected
+    # Read without colours, each prefix still says where it came from (its title).
+    assert reader.marks[0][0] == ("part-variable_scope", "from variable scope", "bar/")
+    assert reader.marks[3][0] == ("part-name_scope", "from name scope", "foo/bar/")
 
 
 def test_html_notes_headline_and_error():
@@ -203,34 +331,97 @@ def test_html_notes_headline_and_error():
     )
 
 
-def test_html_opens_the_first_two_levels_and_dims_library_and_internal_parts():
-    html = _capture().to_html()
-    reader = _read(html)
-    items = {item["label"]: item for item in _walk(reader.stack[0])}
-    assert "sk-dim" in items["lib"]["classes"]  # a library scope
-    assert "sk-dim" in items["Initializer"]["classes"]  # TF's own initializer ops
-    assert "sk-dim" not in items["foo"]["classes"]
-    # foo (depth 0) and bar (depth 1) start open; the series starts closed.
-    assert "<details open><summary>\u25b8 <code>foo</code>" in html
-    assert "<details><summary>\u25b8 <code>layer_[0..5]</code>" in html
-
-
-def _walk(item):
-    for child in item["children"]:
-        yield child
-        yield from _walk(child)
+def test_html_opens_the_first_two_levels_and_dims_library_parts():
+    cap = _capture()
+    # A third level that holds something: it starts closed.
+    cap.scopes = cap.scopes + (
+        ScopeRecord("name_scope", "deep", "foo/bar/deep", "bar", False, "user", None, 0, 11),
+    )
+    cap.ops = cap.ops + (_op("foo/bar/deep/c", "foo/bar/deep", "bar"),)
+    items = _items(_read(cap.to_html()))
+    assert _shape(items["foo/bar/deep"]) == [("c", [])]
+    # The first two levels start open; a series, a library scope and leaves do not.
+    opened = {path for path, item in items.items() if item["open"]}
+    assert {"foo", "foo/bar", "bar"} <= opened
+    assert not {"lib", "layer_[0..5]", "top", "foo/v", "bar/x", "foo/bar/deep"} & opened
+    assert not any(path.count("/") >= 2 and "layer_[" not in path for path in opened)
+    # Only the scope holding nothing but a library's ops is dimmed, and says so in words.
+    assert {path for path, item in items.items() if item["dim"]} == {"lib"}
+    assert _row_text(items["lib"]) == "lib [lib] library scope"
 
 
 def test_cut_views_say_how_much_they_left_out():
     cap = _capture()
     total_nodes = sum(1 for _ in cap.tree().walk()) - 1
     html = cap.to_html(max_nodes=3, max_rows=2, max_notes=0)
-    assert f"... {total_nodes - 3} more nodes not shown" in html
-    assert "... 10 more names not shown" in html  # 12 rows, 2 shown
-    assert "... 2 more notes not shown" in html
+    reader = _read(html)
+    (tree,) = reader.trees
+    assert [item["text"] for item in tree["children"]][-1] == (
+        f"... {total_nodes - 3} more nodes not shown"
+    )
+    assert "... 10 more names not shown" in reader.paragraphs  # 12 rows, 2 shown
+    assert len(reader.rows) == 1 + 2
+    # No note line before the tree; all of them one click away, none lost.
+    assert reader.notes == []
+    assert reader.every_note == [note.message for note in cap.notes]
+    assert "All 2 notes" in html
     text = cap.to_text(max_tree_lines=2, max_rows=2, max_notes=0)
-    assert "... 10 more names not shown" in text
-    assert "  ... 2 more notes not shown" in text
+    assert "  ... 10 more names not shown" in text.split("\n")
+    assert "  ... 2 more notes not shown (capture.notes lists them all)" in text.split("\n")
+    assert not any(note.message in text for note in cap.notes)
+
+
+def test_notes_of_one_pattern_read_as_one_line_and_each_stays_one_click_away():
+    cap = Capture(graph=None, graph_mode="fresh")
+    names = [f"s_{i}/w" for i in (2, 10, 3)]
+    cap.variables = [_var(name, name.partition("/")[0], name.partition("/")[0]) for name in names]
+    cap.variables = cap.variables + tuple(
+        _var(name, name.partition("/")[0], name.partition("/")[0], reused=True) for name in names
+    )
+    cap.closed = True
+    # Three reuses, one pattern: one line, its subjects in number order.
+    line = "reused s_2/w (and 2 more like it: s_2/w ... s_10/w)"
+    reader = _read(cap.to_html())
+    assert reader.notes == [line]
+    assert reader.every_note == [f"reused {name}" for name in names]
+    assert "  - " + line in cap.to_text().split("\n")
+
+
+def _tree_section(text):
+    lines = text.split("\n")
+    start = lines.index("Scope tree") + 1
+    return lines[start : lines.index("", start)]
+
+
+def test_text_tree_says_how_many_rows_it_cut():
+    cap = _capture()
+    rows = _tree_section(cap.to_text())
+    assert len(rows) == 10  # the ten rows of test_text_tree_shows_the_same_rows
+    assert _tree_section(cap.to_text(max_tree_lines=2)) == [
+        *rows[:2],
+        f"  ... {len(rows) - 2} more nodes not shown",
+    ]
+    assert _tree_section(cap.to_text(max_tree_lines=len(rows))) == rows
+
+
+def test_text_tree_joins_bare_chains_names_both_kinds_and_escapes_controls():
+    cap = Capture(graph=None, graph_mode="fresh")
+    cap.scopes = [
+        ScopeRecord("name_scope", "both", "both", "", False, "user", None, 0, 0),
+        ScopeRecord("variable_scope", "both", "both", "both", False, "user", None, 0, 0),
+    ]
+    cap.ops = [
+        _op("both/c", "both", "both"),
+        _op("deep/a/b/c", "deep/a/b"),  # three bare scopes: one row
+        _op("tab\tcr\rend", ""),
+    ]
+    cap.closed = True
+    assert _tree_section(cap.to_text()) == [
+        "  both/  [variable scope + name scope]",
+        "    c  Const",
+        "  deep/a/b/c  Const",
+        "  tab\\tcr\\rend  Const",
+    ]
 
 
 def test_text_table_and_notes():
@@ -266,38 +457,48 @@ def test_html_titles_each_graph_made_in_the_cell_and_says_what_the_graph_held():
     cap = _capture()
     cap.graphs = [None, None]
     cap.ops_before = 3
-    cap.ops.append(OpRecord("other/op", "MatMul", "other", "", "/device:GPU:0", "none", 1))
-    html = cap.to_html()
-    assert html.count("<h4>Graph 1 (made in the cell)</h4><ul class='sk-tree'>") == 1
+    other = OpRecord("other/op", "MatMul", "other", "", "/device:GPU:0", "none", 1)
+    cap.ops = cap.ops + (other,)
+    reader = _read(cap.to_html())
+    # The main tree, then the heading of the graph made in the cell, then its tree.
+    blocks = [(kind, value if kind == "h4" else _shape(value)) for kind, value in reader.blocks]
+    trees = [value for kind, value in blocks if kind == "tree"]
+    assert trees == [SHOWN, [("other", [("op", [])])]]
+    graph_1 = blocks.index(("h4", "Graph 1 (made in the cell)"))
+    assert blocks[graph_1 - 1] == ("tree", SHOWN) and blocks[graph_1 + 1][0] == "tree"
+    assert blocks.count(("h4", "Graph 1 (made in the cell)")) == 1
     assert (
-        html.index("<code>foo</code>")
-        < html.index("<h4>Graph 1")
-        < html.index("<code>other</code>")
+        "The graph already held 3 ops from before: a name asked for again gets a _1, _2 ... "
+        "suffix (--graph fresh gives the same names on every run)." in reader.paragraphs
     )
-    assert (
-        "<p>The graph already held 3 ops from before: a name asked for again gets a _1, _2 ... "
-        "suffix (--graph fresh gives the same names on every run).</p>" in html
-    )
-    # The placed op says its type and its device, dimmed.
-    assert "<code>op</code> <span class='sk-dim'>MatMul on GPU:0</span>" in html
-    assert "[graph 1] <code>" in html  # its table row says which graph
+    # The placed op says its type and its device (TF's device string, shortened).
+    assert _row_text(_items(reader, tree=1)["other/op"]) == "op MatMul on GPU:0"
+    # Its table row says which graph.
+    assert ["[graph 1] other/op", "MatMul", "other", "-", "none"] in reader.rows
 
 
-def test_html_badges_and_icons_read_without_styles():
+def test_html_badges_read_without_styles_and_without_glyphs():
     cap = _capture()
-    cap.scopes += [
+    cap.scopes = cap.scopes + (
         ScopeRecord("name_scope", "both", "both", "", False, "user", None, 0, 12),
         ScopeRecord("variable_scope", "both", "both", "both", False, "user", None, 0, 12),
-    ]
-    cap.ops.append(_op("both/c", "both", "both"))
+    )
+    cap.ops = cap.ops + (_op("both/c", "both", "both"),)
     html = cap.to_html()
-    assert (
-        '\u25b8 <code>foo</code> <span class="sk-badge sk-ns">name scope</span></summary>' in html
-    )
-    assert (
-        '<code>both</code> <span class="sk-badge sk-vs">variable scope</span> + '
-        '<span class="sk-badge sk-ns">name scope</span>' in html
-    )
-    assert "\u25cf <code>x</code>" in html  # a variable
-    assert "\u25c6 <code>top</code> <span class='sk-dim'>Const</span></li>" in html  # an op
-    assert html.startswith("<div class='scopekit-static'><style>") and html.endswith("</div>")
+    items = _items(_read(html))
+    # Each kind in letters and words, readable where colours and classes are stripped.
+    assert _row_text(items["foo"]) == "foo [N] name scope"
+    assert _row_text(items["foo/bar"]) == "bar [N] name scope of a variable scope"
+    assert _row_text(items["bar"]) == "bar [V] variable scope"
+    assert _row_text(items["both"]) == "both [V] variable scope [N] name scope"
+    assert _row_text(items["foo/v"]) == "v \u2190 tf.Variable(name='v')"  # a variable
+    assert _row_text(items["top"]) == "top Const"  # an op: its type
+    legend = [p for p in _read(html).paragraphs if p.startswith("Key:")]
+    assert legend == [
+        "Key: [N] name scope [V] variable scope [lib] library scope; "
+        "name parts: from name scope from variable scope"
+    ]
+    # No stylesheet, no script, no marker glyph of its own (the browser draws <details>').
+    assert "<style" not in html and "<script" not in html
+    assert not set("\u25b8\u25be\u25cf\u25c6") & set(html)
+    assert html.startswith("<div class='scopekit-static'>") and html.endswith("</div>")

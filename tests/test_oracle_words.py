@@ -7,9 +7,9 @@ as Python's repr quotes them.
 
 import pytest
 
-from scopekit.records import Capture
-from scopekit.records import OpRecord, ScopeRecord, VariableRecord
+from scopekit.records import Capture, OpRecord, ScopeRecord, VariableRecord
 from scopekit.render import words
+from scopekit.render.present import badges
 from scopekit.tree import ScopeNode
 
 
@@ -138,24 +138,30 @@ def test_device_label_of_a_scope_is_empty():
     assert words.device_label(ScopeNode(label="s", path="s")) == ""
 
 
-# -- badges --------------------------------------------------------------------
+# -- badges (render/present.py: every view shows the same letter and words) ------
+
+N = ("ns", "N", "name scope")
+N_OF_V = ("ns", "N", "name scope of a variable scope")
+V = ("vs", "V", "variable scope")
+LIB = ("lib", "lib", "library scope")
 
 
 @pytest.mark.parametrize(
     "kinds, opened_by_vs, origin, has_op, expected",
     [
-        ({"name_scope"}, False, "user", False, "name scope"),
-        ({"name_scope"}, True, "user", False, "name scope of a variable scope"),
-        ({"variable_scope"}, False, "user", False, "variable scope"),
-        ({"variable_scope", "name_scope"}, False, "user", False, "variable scope + name scope"),
-        ({"variable_scope", "name_scope"}, True, "user", False, "variable scope + name scope"),
-        (set(), False, "library", False, "library scope"),
-        (set(), False, "library", True, ""),
-        (set(), False, "user", False, ""),
-        (set(), False, "", False, ""),
+        ({"name_scope"}, False, "user", False, [N]),
+        ({"name_scope"}, True, "user", False, [N_OF_V]),
+        ({"variable_scope"}, False, "user", False, [V]),
+        ({"variable_scope", "name_scope"}, False, "user", False, [V, N]),
+        # Opened by hand too: no longer only the variable scope's name scope.
+        ({"variable_scope", "name_scope"}, True, "user", False, [V, N]),
+        (set(), False, "library", False, [LIB]),
+        (set(), False, "library", True, []),
+        (set(), False, "user", False, []),
+        (set(), False, "", False, []),
     ],
 )
-def test_node_badge(kinds, opened_by_vs, origin, has_op, expected):
+def test_badges(kinds, opened_by_vs, origin, has_op, expected):
     node = ScopeNode(
         label="n",
         path="n",
@@ -164,12 +170,12 @@ def test_node_badge(kinds, opened_by_vs, origin, has_op, expected):
         op=_op("n") if has_op else None,
         opened_by_variable_scope=opened_by_vs,
     )
-    assert words.node_badge(node) == expected
+    assert [(b.css, b.letter, b.words) for b in badges(node)] == expected
 
 
 def test_a_library_scope_holding_a_variable_is_not_called_a_bare_library_scope():
     node = ScopeNode(label="n", path="n", origin="library", variables=[_var("n")])
-    assert words.node_badge(node) == ""
+    assert badges(node) == ()
 
 
 # -- the table rows ------------------------------------------------------------

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Dict, List
 
+from ..render.text import one_line
+
 # nbgrader points of an exercise's check cell, by level: harder exercises weigh more.
 POINTS = {"easy": 1, "medium": 2, "hard": 3}
 
@@ -36,11 +38,13 @@ class Verdict:
         self.right: List[str] = []
         self.wrong: List[str] = []
 
+    # Each finding is one line of the message: a learner's answer quoted in it may
+    # hold a newline or a bidi control, which would start a line or reorder the text.
     def ok(self, text: str) -> None:
-        self.right.append(text)
+        self.right.append(one_line(text))
 
     def bad(self, text: str) -> None:
-        self.wrong.append(text)
+        self.wrong.append(one_line(text))
 
     @property
     def solved(self) -> bool:
