@@ -53,6 +53,7 @@ def pytest_collection_modifyitems(items):
     module, so they would be shuffled together, and a notebook's cells depend on
     the ones above them. Notebooks still come in a random order, each whole.
     """
+    _keep_ordered_scenarios(items)
     slots = [index for index, item in enumerate(items) if hasattr(item, "cell_num")]
     if not slots:
         return
@@ -65,3 +66,20 @@ def pytest_collection_modifyitems(items):
     ]
     for index, cell in zip(slots, ordered, strict=True):
         items[index] = cell
+
+
+def _keep_ordered_scenarios(items):
+    """Keep the tests of a module that sets ``ORDERED_SCENARIO`` in file order.
+
+    Such a module is one scenario over one live page (tests/test_browser.py: a learner
+    clicks, searches and toggles one widget, step after step); its reason is in its
+    ``ORDERED_SCENARIO`` string. Its slots in the random order stay where they are.
+    """
+    slots = [
+        index
+        for index, item in enumerate(items)
+        if getattr(getattr(item, "module", None), "ORDERED_SCENARIO", None)
+    ]
+    in_file_order = sorted((items[index] for index in slots), key=lambda item: item.reportinfo()[1])
+    for index, item in zip(slots, in_file_order, strict=True):
+        items[index] = item

@@ -23,6 +23,14 @@ from pathlib import Path
 
 import pytest
 
+# tests/conftest.py keeps this module's tests in file order under pytest-randomly.
+ORDERED_SCENARIO = (
+    "The tests that take the `notebook` fixture are one learner's session on one live "
+    "widget: a click opens the series, the search then finds a name in it, the view "
+    "toggle and the theme switch change what later steps see. Running the notebook again "
+    "for each step would cost a JupyterLab start and a TensorFlow build per test."
+)
+
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "ui-tests" / "scopes-demo.ipynb"
 ARTIFACTS = REPO / "artifacts"
