@@ -172,16 +172,7 @@ def _bidi_written_out(text):
     return BIDI.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-# The static HTML still writes bidi controls raw (the text view no longer does):
-# strict, so the mark must go when render/html.py is fixed.
-HTML_BIDI_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG scopekit/render/html.py (_row_html, _marked_name, _notes_html): bidi "
-    "controls in names are written raw (shown as is, they reorder the text around them)",
-)
-
-
-@pytest.mark.parametrize("view", ["to_text", pytest.param("to_html", marks=HTML_BIDI_BUG)])
+@pytest.mark.parametrize("view", ["to_text", "to_html"])
 def test_capture_views_do_not_pass_bidi_controls_raw(view):
     check_text_no_raw_bidi(getattr(_op_name(), view)())
 

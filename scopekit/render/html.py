@@ -11,13 +11,23 @@ border, opacity, background-color). Every user string goes through ``escape``.
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape as escape_markup
 from typing import List
 
 from ..attribution import name_parts
 from ..tree import ScopeNode
 from .present import LEGEND, MAX_NOTES, Badge, NodeView, group_notes, present, root_view
 from .words import PREFIX_WORDS, error_line, graph_line, graph_title, headline, origin_rows
+
+# Bidi controls in a name reorder the text around it on screen: shown as \u202e.
+_BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text) -> str:
+    """``text`` for HTML: markup escaped, bidi controls written as ``\\u202e``."""
+    return _BIDI_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", escape_markup(str(text)))
+
 
 MAX_NODES = 400
 MAX_ROWS = 200
