@@ -60,8 +60,7 @@ def write_checkpoint(directory: str, names) -> str:
 
 
 def records(names):
-    from scopekit.records import Capture
-    from scopekit.records import VariableRecord
+    from scopekit.records import Capture, VariableRecord
 
     cap = Capture(graph=None, graph_mode="eager")
     cap.variables = [
@@ -138,7 +137,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from scopekit.checkpoint import compare, plan
-    from scopekit.checkpoint.compare import _explain_mismatches, Comparison
+    from scopekit.checkpoint.compare import Comparison, _explain_mismatches
     from scopekit.checkpoint.reading import read_checkpoint
 
     keys = 5_000 if args.quick else 50_000

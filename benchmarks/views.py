@@ -9,8 +9,7 @@ and a few ops of its own.
 from __future__ import annotations
 
 from scopekit.attribution import prefix_from
-from scopekit.records import Capture
-from scopekit.records import OpRecord, ScopeRecord, VariableRecord
+from scopekit.records import Capture, OpRecord, ScopeRecord, VariableRecord
 
 OPS_PER_BLOCK = 10
 

@@ -16,8 +16,8 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from .hooks import import_tensorflow
 from .device import DeviceChoice, choose_device, short_device
+from .hooks import import_tensorflow
 
 MAX_PLACEMENT_NAMES = 40
 

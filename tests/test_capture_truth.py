@@ -208,7 +208,7 @@ def test_an_eager_training_loop_records_each_variable_once(tf):
             with tf.GradientTape() as tape:
                 loss = tf.reduce_sum(model(tf.ones([4, 3])))
             grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
         v = tf.Variable([1.0, 2.0], name="v")
         v.assign_add([1.0, 1.0])
         v.assign([0.0, 0.0])

@@ -145,7 +145,8 @@ def test_a_tensorflow_error_reads_as_without_scopekit(shell, capsys):
         "    tf.compat.v1.get_variable('w', [2])\n"
         "    tf.compat.v1.get_variable('w', [2])\n"
     )
-    plain = _traceback_frames(shell, capsys, "with tf.Graph().as_default():\n" + textwrap.indent(body, "    "))
+    in_a_graph = "with tf.Graph().as_default():\n" + textwrap.indent(body, "    ")
+    plain = _traceback_frames(shell, capsys, in_a_graph)
     captured = _traceback_frames(shell, capsys, "%%scopes\n" + body)
     assert not any("scopekit" in line for line in captured)
     # The same TensorFlow frames below the cell's own line.

@@ -5,8 +5,7 @@ import re
 from html.parser import HTMLParser
 
 from scopekit.attribution import prefix_from
-from scopekit.records import Capture
-from scopekit.records import OpRecord, ScopeRecord, VariableRecord
+from scopekit.records import Capture, OpRecord, ScopeRecord, VariableRecord
 from scopekit.render.present import group_notes
 from scopekit.tree import build_tree
 from scopekit.widget import ScopeTreeWidget
