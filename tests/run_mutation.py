@@ -73,11 +73,22 @@ MODULES = {
         "scopekit/render/html.py",
         ["tests/test_views.py", "tests/test_oracle_views.py", "tests/test_hostile_text.py"],
     ),
-    "capture": (
-        "scopekit/capture.py",
-        ["tests/test_capture.py", "tests/test_properties.py", "tests/test_oracle_order.py"],
+    "present": (
+        "scopekit/render/present.py",
+        ["tests/test_views.py", "tests/test_oracle_views.py", "tests/test_oracle_words.py"],
     ),
-    "checkpoint": ("scopekit/checkpoint.py", ["tests/test_checkpoint.py"]),
+    "capture": (
+        "scopekit/hooks.py",
+        [
+            "tests/test_capture.py",
+            "tests/test_capture_truth.py",
+            "tests/test_threads.py",
+            "tests/test_properties.py",
+            "tests/test_oracle_order.py",
+        ],
+    ),
+    "compare": ("scopekit/checkpoint/compare.py", ["tests/test_checkpoint.py"]),
+    "pairing": ("scopekit/checkpoint/pairing.py", ["tests/test_checkpoint_plan.py"]),
     "checking": ("scopekit/exercises/checking.py", ["tests/test_exercises.py"]),
     "catalog": ("scopekit/exercises/catalog.py", ["tests/test_exercises.py"]),
     "runner": ("scopekit/sources/runner.py", ["tests/test_sources.py"]),
