@@ -116,17 +116,27 @@ def test_a_patch_installed_during_the_capture_stays(tf):
         setattr(owner, attribute, tf_own)
 
 
-def test_reloading_scopekit_while_a_capture_is_open_leaves_no_hooks(tf):
-    import scopekit.hooks as module
-
-    owner, attribute = _graph_name_scope()
-    tf_own = owner.__dict__[attribute]
-    with capture():
-        importlib.reload(module)
-        importlib.reload(scopekit)
-        tf.constant(1.0)
-    assert owner.__dict__[attribute] is tf_own
-    assert not module.hooks_installed()
+def test_reloading_scopekit_while_a_capture_is_open_leaves_no_hooks():
+    # In its own process: a reload makes new module objects, which must not leak
+    # into the other tests (their `capture` would no longer be scopekit.capture).
+    out = _python(
+        textwrap.dedent(
+            """\
+            import importlib
+            import scopekit
+            import scopekit.hooks as module
+            from tensorflow.python.framework import ops
+            tf_own = ops.Graph.__dict__["name_scope"]
+            with scopekit.capture():
+                importlib.reload(module)
+                importlib.reload(scopekit)
+                tf.constant(1.0)
+            print("TF's own name_scope:", ops.Graph.__dict__["name_scope"] is tf_own)
+            print("hooks installed:", module.hooks_installed())
+            """
+        )
+    )
+    assert out.splitlines() == ["TF's own name_scope: True", "hooks installed: False"]
 
 
 # -- tracebacks ---------------------------------------------------------------------
