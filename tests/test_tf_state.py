@@ -5,7 +5,6 @@ fresh Python each, side by side with the same code without scopekit.
 """
 
 import functools
-import importlib
 import subprocess
 import sys
 import textwrap
