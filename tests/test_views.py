@@ -450,3 +450,26 @@ def test_magic_internal_flag_lists_internal_ops(shell):
     with capture_output() as both:
         shell.run_cell("%%scopes --internal\n" + cell, store_history=False).raise_error()
     assert "Initializer" in both.outputs[0].data["text/html"]
+
+
+def test_v1_layer_scopes_holding_user_weights_are_open_in_every_view(tf):
+    # tf.compat.v1.layers in graph mode: TF refuses it beside Keras 3, and tf-keras
+    # ships the same legacy layers (see tests/test_checkpoint_plan.py's v1_layers).
+    from tf_keras.api._v1.keras.__internal__ import legacy
+
+    import scopekit
+
+    with scopekit.capture() as cap:
+        x = tf.compat.v1.placeholder(tf.float32, (None, 3), name="x")
+        legacy.layers.dense(x, 2, name="hidden")
+    # Oracle: the variables TF's graph holds.
+    expected = [v.op.name for v in cap.graph.get_collection("variables")]
+    assert expected == ["hidden/kernel", "hidden/bias"]
+    text = cap.to_text()
+    for name in expected:
+        assert name in text
+    widget = ScopeTreeWidget(cap)
+    top = {node["label"]: node for node in widget.initial["batches"][0]["nodes"]}
+    assert not top["hidden"]["dim"] and top["hidden"]["id"] in widget.initial["open"]
+    assert re.search(r"<details open><summary><code>hidden</code>", cap.to_html())
+    widget.close()
