@@ -998,8 +998,8 @@ def test_unknown_names_say_what_to_use():
 
 def _seed_dir():
     here = Path(__file__).resolve().parent.parent
-    # The seeds sit beside the repository (/work/shared/seeds for /work/main and for a
-    # worktree in /work/wt/NAME); SCOPEKIT_SEEDS points elsewhere.
+    # The seeds sit beside the repository (../shared/seeds), or one level further up
+    # for a git worktree kept in a folder of its own; SCOPEKIT_SEEDS points elsewhere.
     candidates = (
         os.environ.get("SCOPEKIT_SEEDS"),
         here.parent / "shared" / "seeds",
