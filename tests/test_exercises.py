@@ -24,10 +24,7 @@ from scopekit.exercises import (
     write_old_checkpoint,
     write_tf1_mlp_checkpoint,
 )
-
-
-# Exercises whose cells run eagerly (%%scopes --eager), as Keras 3 code does.
-EAGER = {"move_checkpoint"}
+from scopekit.exercises.saving import checkpoint_value
 
 
 def build(tf, code, namespace=None, eager=False):
@@ -448,15 +445,48 @@ def test_move_checkpoint(tf, tmp_path, capsys):
         model=ns["model"],
         checkpoint=str(tmp_path / "missing"),
     )
+
+    # A model whose variables live in a graph has no value to compare: a verdict, no crash.
+    class GraphModel(tf.Module):
+        def __call__(self, x):
+            return x
+
+    with tf.Graph().as_default():
+        graph_model = GraphModel()
+        graph_model.kernel = tf.Variable(tf.zeros((4, 4)), name="hidden1/kernel")
+    fails(
+        "move_checkpoint",
+        cap,
+        "'hidden1/kernel' has no value to read here",
+        model=graph_model,
+        checkpoint=ckpt,
+    )
+    # The hidden layers swapped: every weight holds a checkpoint value, the wrong one.
+    code, _ = WRONG_ANSWERS["move_checkpoint"]["the hidden layers swapped in the overrides"]
+    cap, ns = build(tf, _moving(code, ckpt), eager=True)
+    fails(
+        "move_checkpoint",
+        cap,
+        "'hidden1/kernel' holds the checkpoint's 'mlp/fc_1/weights', not 'mlp/fc/weights'",
+        "'hidden2/bias' holds the checkpoint's 'mlp/fc/biases', not 'mlp/fc_1/biases'",
+        model=ns["model"],
+        checkpoint=ckpt,
+    )
     # apply() without overrides refuses the ambiguous layers and loads nothing.
     refused = MOVE_GIVEN + "scopekit.checkpoint.plan(tf1_checkpoint, model).apply()\n"
     cap, ns = build(tf, _moving(refused, ckpt), eager=True)
     fails(
-        "move_checkpoint", cap, "the cell still raises PlanError", model=ns["model"], checkpoint=ckpt
+        "move_checkpoint",
+        cap,
+        "the cell still raises PlanError",
+        model=ns["model"],
+        checkpoint=ckpt,
     )
     # The same right code run in graph mode is refused in words.
     cap, ns = build(tf, "x = tf.constant(1.0)")
-    fails("move_checkpoint", cap, "run it with `%%scopes -o cap --eager`", model=None, checkpoint=ckpt)
+    fails(
+        "move_checkpoint", cap, "run it with `%%scopes -o cap --eager`", model=None, checkpoint=ckpt
+    )
 
 
 def test_move_checkpoint_values_differ_between_keys(tmp_path):
@@ -470,9 +500,9 @@ def test_move_checkpoint_values_differ_between_keys(tmp_path):
         "mlp/logits/biases": (3,),
         "mlp/logits/weights": (4, 3),
     }
-    from scopekit.exercises.saving import checkpoint_value
-
-    assert not np.array_equal(checkpoint_value(ckpt, "mlp/fc/weights"), checkpoint_value(ckpt, "mlp/fc_1/weights"))
+    assert not np.array_equal(
+        checkpoint_value(ckpt, "mlp/fc/weights"), checkpoint_value(ckpt, "mlp/fc_1/weights")
+    )
     assert not (tmp_path / "tf1_mlp.meta").exists()  # nothing records the creation order
 
 
@@ -753,9 +783,10 @@ saver = tf.compat.v1.train.Saver([old_kernel, old_bias])
     },
     "move_checkpoint": {
         "the hidden layers swapped in the overrides": (
-            MOVE_GIVEN + MOVE_SOLUTION.replace("fc_1/", "OTHER/").replace("fc/", "fc_1/").replace(
-                "OTHER/", "fc/"
-            ),
+            MOVE_GIVEN
+            + MOVE_SOLUTION.replace("fc_1/", "OTHER/")
+            .replace("fc/", "fc_1/")
+            .replace("OTHER/", "fc/"),
             lambda ns: {"model": ns["model"]},
         ),
         "one suffix off: both hidden layers read fc_1, key fc unused": (
@@ -780,9 +811,9 @@ for layer in model.layers:
             lambda ns: {"model": ns["model"]},
         ),
         "Keras auto-names instead of hidden1, hidden2, logits": (
-            MOVE_GIVEN.replace(", name='hidden1'", "").replace(", name='hidden2'", "").replace(
-                ", name='logits'", ""
-            )
+            MOVE_GIVEN.replace(", name='hidden1'", "")
+            .replace(", name='hidden2'", "")
+            .replace(", name='logits'", "")
             + """
 names = [w.path for w in model.weights]
 moving = scopekit.checkpoint.plan(tf1_checkpoint, model)

@@ -867,11 +867,13 @@ def _check_move(capture, verdict, model, checkpoint):
                 "name the layers 'hidden1', 'hidden2' and 'logits'."
             )
             continue
-        value = np.asarray(found[0].numpy())
+        try:
+            value = np.asarray(found[0].numpy())
+        except Exception:  # e.g. a graph-mode variable: it has no value outside a session
+            verdict.bad(f"'{short}' has no value to read here: build the model eagerly.")
+            continue
         if value.shape != values[key].shape:
-            verdict.bad(
-                f"'{short}' has shape {value.shape}, but '{key}' has {values[key].shape}."
-            )
+            verdict.bad(f"'{short}' has shape {value.shape}, but '{key}' has {values[key].shape}.")
             continue
         holds = next((k for k, v in values.items() if np.array_equal(value, v)), None)
         if holds == key:
@@ -899,7 +901,7 @@ def _check_move(capture, verdict, model, checkpoint):
         verdict.ok("on a batch of 2 the model computes what the TF1 model computed.")
     else:
         verdict.bad(
-            "the weights are right but the model computes something else than the TF1 "
+            "the weights are right but the model computes something other than the TF1 "
             "model: relu after hidden1 and hidden2, no activation after logits."
         )
 
@@ -917,8 +919,7 @@ register(
             "what the plan cannot decide with overrides."
         ),
         starter=(
-            "moving = scopekit.checkpoint.plan(tf1_checkpoint, model)\n"
-            "print(moving.to_text())\n"
+            "moving = scopekit.checkpoint.plan(tf1_checkpoint, model)\nprint(moving.to_text())\n"
         ),
         hint=(
             "The two hidden layers have the same shapes and the checkpoint has no .meta "

@@ -123,6 +123,4 @@ def write_tf1_mlp_checkpoint(directory: str, seed: int = 9) -> str:
             quiet_checkpoint_logs(),
         ):
             session.run(tf.compat.v1.global_variables_initializer())
-            return saver.save(
-                session, os.path.join(directory, "tf1_mlp"), write_meta_graph=False
-            )
+            return saver.save(session, os.path.join(directory, "tf1_mlp"), write_meta_graph=False)
