@@ -9,6 +9,7 @@ import logging
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from scopekit import capture
@@ -21,14 +22,16 @@ from scopekit.exercises import (
     hint,
     starter,
     write_old_checkpoint,
+    write_tf1_mlp_checkpoint,
 )
+from scopekit.exercises.saving import checkpoint_value
 
 
-def build(tf, code, namespace=None):
+def build(tf, code, namespace=None, eager=False):
     """Run `code` under capture() as %%scopes would; return (capture, namespace)."""
     namespace = {"tf": tf} if namespace is None else {"tf": tf, **namespace}
     try:
-        with capture() as cap:
+        with capture(eager=eager) as cap:
             exec(code, namespace)
     except Exception:  # the capture keeps the error; checks must report it
         pass
@@ -60,8 +63,8 @@ def test_importing_the_exercises_does_not_import_tensorflow():
     assert done.stdout.strip() == "False"
 
 
-def test_catalog_has_eight_exercises_each_complete():
-    assert len(EXERCISES) >= 8
+def test_catalog_has_nine_exercises_each_complete():
+    assert len(EXERCISES) >= 9
     levels = [e.level for e in EXERCISES.values()]
     assert levels == sorted(levels, key=["easy", "medium", "hard"].index)  # easy to hard
     for exercise in EXERCISES.values():
@@ -385,6 +388,124 @@ def test_restore_checkpoint(tf, tmp_path, capsys, caplog):
     )
 
 
+MOVE_GIVEN = """
+import keras
+import scopekit.checkpoint
+
+model = keras.Sequential([
+    keras.Input((4,)),
+    keras.layers.Dense(4, activation='relu', name='hidden1'),
+    keras.layers.Dense(4, activation='relu', name='hidden2'),
+    keras.layers.Dense(3, name='logits'),
+], name='mlp')
+"""
+MOVE_SOLUTION = """
+moving = scopekit.checkpoint.plan(tf1_checkpoint, model)
+moving.apply(overrides={
+    'mlp/hidden1/kernel': 'mlp/fc/weights', 'mlp/hidden1/bias': 'mlp/fc/biases',
+    'mlp/hidden2/kernel': 'mlp/fc_1/weights', 'mlp/hidden2/bias': 'mlp/fc_1/biases',
+})
+"""
+
+
+def _moving(code, checkpoint):
+    """Code that reads the checkpoint path as the notebook's `tf1_checkpoint`."""
+    return f"tf1_checkpoint = {checkpoint!r}\n" + code
+
+
+def test_move_checkpoint(tf, tmp_path, capsys):
+    ckpt = write_tf1_mlp_checkpoint(str(tmp_path))
+    # The oracle: TensorFlow's own reader, and a forward pass written here in numpy.
+    reader = tf.train.load_checkpoint(ckpt)
+    cap, ns = build(tf, _moving(MOVE_GIVEN + MOVE_SOLUTION, ckpt), eager=True)
+    assert cap.error is None, cap.error
+    layers = {layer.name: layer for layer in ns["model"].layers}
+    for layer, old in (("hidden1", "fc"), ("hidden2", "fc_1"), ("logits", "logits")):
+        np.testing.assert_array_equal(
+            layers[layer].kernel.numpy(), reader.get_tensor(f"mlp/{old}/weights")
+        )
+    out = passes("move_checkpoint", cap, capsys, model=ns["model"], checkpoint=ckpt)
+    assert "'hidden2/kernel' holds the checkpoint's 'mlp/fc_1/weights'" in out
+    assert "computes what the TF1 model computed" in out
+    # The starter plans but loads nothing: every weight is still its initial value.
+    cap, ns = build(tf, _moving(MOVE_GIVEN + starter("move_checkpoint"), ckpt), eager=True)
+    assert cap.error is None, cap.error
+    message = fails(
+        "move_checkpoint",
+        cap,
+        "'hidden1/kernel' holds no value of the checkpoint (still its initial value?)",
+        model=ns["model"],
+        checkpoint=ckpt,
+    )
+    assert str(tmp_path) not in message
+    fails(
+        "move_checkpoint",
+        cap,
+        "there is no checkpoint where `checkpoint` points",
+        model=ns["model"],
+        checkpoint=str(tmp_path / "missing"),
+    )
+
+    # A model whose variables live in a graph has no value to compare: a verdict, no crash.
+    class GraphModel(tf.Module):
+        def __call__(self, x):
+            return x
+
+    with tf.Graph().as_default():
+        graph_model = GraphModel()
+        graph_model.kernel = tf.Variable(tf.zeros((4, 4)), name="hidden1/kernel")
+    fails(
+        "move_checkpoint",
+        cap,
+        "'hidden1/kernel' has no value to read here",
+        model=graph_model,
+        checkpoint=ckpt,
+    )
+    # The hidden layers swapped: every weight holds a checkpoint value, the wrong one.
+    code, _ = WRONG_ANSWERS["move_checkpoint"]["the hidden layers swapped in the overrides"]
+    cap, ns = build(tf, _moving(code, ckpt), eager=True)
+    fails(
+        "move_checkpoint",
+        cap,
+        "'hidden1/kernel' holds the checkpoint's 'mlp/fc_1/weights', not 'mlp/fc/weights'",
+        "'hidden2/bias' holds the checkpoint's 'mlp/fc/biases', not 'mlp/fc_1/biases'",
+        model=ns["model"],
+        checkpoint=ckpt,
+    )
+    # apply() without overrides refuses the ambiguous layers and loads nothing.
+    refused = MOVE_GIVEN + "scopekit.checkpoint.plan(tf1_checkpoint, model).apply()\n"
+    cap, ns = build(tf, _moving(refused, ckpt), eager=True)
+    fails(
+        "move_checkpoint",
+        cap,
+        "the cell still raises PlanError",
+        model=ns["model"],
+        checkpoint=ckpt,
+    )
+    # The same right code run in graph mode is refused in words.
+    cap, ns = build(tf, "x = tf.constant(1.0)")
+    fails(
+        "move_checkpoint", cap, "run it with `%%scopes -o cap --eager`", model=None, checkpoint=ckpt
+    )
+
+
+def test_move_checkpoint_values_differ_between_keys(tmp_path):
+    # Otherwise a swapped layer could hold "the right value" by accident.
+    ckpt = write_tf1_mlp_checkpoint(str(tmp_path))
+    assert checkpoint_keys(ckpt) == {
+        "mlp/fc/biases": (4,),
+        "mlp/fc/weights": (4, 4),
+        "mlp/fc_1/biases": (4,),
+        "mlp/fc_1/weights": (4, 4),
+        "mlp/logits/biases": (3,),
+        "mlp/logits/weights": (4, 3),
+    }
+    assert not np.array_equal(
+        checkpoint_value(ckpt, "mlp/fc/weights"), checkpoint_value(ckpt, "mlp/fc_1/weights")
+    )
+    assert not (tmp_path / "tf1_mlp.meta").exists()  # nothing records the creation order
+
+
 # Other right answers pass too: the checks judge what the graph is, not how it was written.
 OTHER_SIAMESE = {
     "reuse_variables": """
@@ -660,6 +781,54 @@ saver = tf.compat.v1.train.Saver([old_kernel, old_bias])
             lambda ns: {"saver": ns["saver"]},
         ),
     },
+    "move_checkpoint": {
+        "the hidden layers swapped in the overrides": (
+            MOVE_GIVEN
+            + MOVE_SOLUTION.replace("fc_1/", "OTHER/")
+            .replace("fc/", "fc_1/")
+            .replace("OTHER/", "fc/"),
+            lambda ns: {"model": ns["model"]},
+        ),
+        "one suffix off: both hidden layers read fc_1, key fc unused": (
+            MOVE_GIVEN
+            + """
+reader = tf.train.load_checkpoint(tf1_checkpoint)
+old = {'hidden1': 'fc_1', 'hidden2': 'fc_1', 'logits': 'logits'}  # meant fc, fc_1
+for layer in model.layers:
+    layer.kernel.assign(reader.get_tensor(f'mlp/{old[layer.name]}/weights'))
+    layer.bias.assign(reader.get_tensor(f'mlp/{old[layer.name]}/biases'))
+""",
+            lambda ns: {"model": ns["model"]},
+        ),
+        "kernels loaded by hand, biases left at their initial value": (
+            MOVE_GIVEN
+            + """
+reader = tf.train.load_checkpoint(tf1_checkpoint)
+old = {'hidden1': 'fc', 'hidden2': 'fc_1', 'logits': 'logits'}
+for layer in model.layers:
+    layer.kernel.assign(reader.get_tensor(f'mlp/{old[layer.name]}/weights'))
+""",
+            lambda ns: {"model": ns["model"]},
+        ),
+        "Keras auto-names instead of hidden1, hidden2, logits": (
+            MOVE_GIVEN.replace(", name='hidden1'", "")
+            .replace(", name='hidden2'", "")
+            .replace(", name='logits'", "")
+            + """
+names = [w.path for w in model.weights]
+moving = scopekit.checkpoint.plan(tf1_checkpoint, model)
+moving.apply(overrides={
+    names[0]: 'mlp/fc/weights', names[1]: 'mlp/fc/biases',
+    names[2]: 'mlp/fc_1/weights', names[3]: 'mlp/fc_1/biases',
+})
+""",
+            lambda ns: {"model": ns["model"]},
+        ),
+        "no relu: the right weights in another model": (
+            MOVE_GIVEN.replace("activation='relu', ", "") + MOVE_SOLUTION,
+            lambda ns: {"model": ns["model"]},
+        ),
+    },
 }
 
 UNUSUAL_RIGHT_ANSWERS = {
@@ -742,6 +911,37 @@ saver = tf.compat.v1.train.Saver({
 """,
         lambda ns: {"saver": ns["saver"]},
     ),
+    "move_checkpoint": (
+        # Not Keras: a tf.Module of plain tf.Variables, planned as a list of variables
+        # and settled by the variables themselves (their .ref()), not by their names.
+        """
+import scopekit.checkpoint
+
+class MLP(tf.Module):
+    def __init__(self):
+        super().__init__(name='mlp')
+        self.layers = []
+        for name, shape in (('hidden1', (4, 4)), ('hidden2', (4, 4)), ('logits', (4, 3))):
+            kernel = tf.Variable(tf.zeros(shape), name=f'{name}/kernel')
+            bias = tf.Variable(tf.zeros(shape[1:]), name=f'{name}/bias')
+            self.layers.append((kernel, bias))
+
+    def __call__(self, x):
+        for i, (kernel, bias) in enumerate(self.layers):
+            x = x @ kernel + bias
+            if i < 2:
+                x = tf.nn.relu(x)
+        return x
+
+model = MLP()
+(k1, b1), (k2, b2), _ = model.layers
+scopekit.checkpoint.plan(tf1_checkpoint, list(model.variables)).apply(overrides={
+    k2.ref(): 'mlp/fc_1/weights', b2.ref(): 'mlp/fc_1/biases',
+    k1.ref(): 'mlp/fc/weights', b1.ref(): 'mlp/fc/biases',
+})
+""",
+        lambda ns: {"model": ns["model"]},
+    ),
 }
 
 
@@ -754,7 +954,25 @@ def test_every_exercise_has_three_wrong_answers_and_an_unusual_right_one():
 def _with_checkpoint(exercise_id, answers, tmp_path):
     if exercise_id == "restore_checkpoint":
         answers = {**answers, "checkpoint": write_old_checkpoint(str(tmp_path))}
+    if exercise_id == "move_checkpoint":
+        answers = {**answers, "checkpoint": _tf1_checkpoint(tmp_path)}
     return answers
+
+
+def _tf1_checkpoint(tmp_path):
+    """The TF1 checkpoint of exercise 9, written once per test directory."""
+    prefix = tmp_path / "tf1_mlp"
+    if not (tmp_path / "tf1_mlp.index").exists():
+        assert write_tf1_mlp_checkpoint(str(tmp_path)) == str(prefix)
+    return str(prefix)
+
+
+def _build_for(tf, exercise_id, code, tmp_path):
+    """Build an exercise's cell as the notebook runs it (eager or graph, with its checkpoint)."""
+    if exercise_id == "move_checkpoint":
+        namespace = {"tf1_checkpoint": _tf1_checkpoint(tmp_path)}
+        return build(tf, code, namespace, eager=True)
+    return build(tf, code)
 
 
 @pytest.mark.parametrize(
@@ -763,14 +981,14 @@ def _with_checkpoint(exercise_id, answers, tmp_path):
 )
 def test_a_plausible_wrong_answer_is_not_solved(tf, tmp_path, exercise_id, label):
     code, answers = WRONG_ANSWERS[exercise_id][label]
-    cap, ns = build(tf, code)
+    cap, ns = _build_for(tf, exercise_id, code, tmp_path)
     fails(exercise_id, cap, **_with_checkpoint(exercise_id, answers(ns), tmp_path))
 
 
 @pytest.mark.parametrize("exercise_id", sorted(UNUSUAL_RIGHT_ANSWERS))
 def test_an_unusual_right_answer_is_solved(tf, tmp_path, capsys, exercise_id):
     code, answers = UNUSUAL_RIGHT_ANSWERS[exercise_id]
-    cap, ns = build(tf, code)
+    cap, ns = _build_for(tf, exercise_id, code, tmp_path)
     assert cap.error is None, cap.error
     passes(exercise_id, cap, capsys, **_with_checkpoint(exercise_id, answers(ns), tmp_path))
 
@@ -784,12 +1002,14 @@ SOLVED_CELLS = {
     "siamese": (SIAMESE_GIVEN + SIAMESE_SOLUTION, {"left": "left", "right": "right"}),
     "mlp_keys": (MLP_GIVEN + MLP_SOLUTION, {"logits": "logits"}),
     "restore_checkpoint": (RESTORE_GIVEN + RESTORE_SOLUTION, {"saver": "saver"}),
+    "move_checkpoint": (MOVE_GIVEN + MOVE_SOLUTION, {"model": "model"}),
 }
 
 
 def _wrong_values(tf, cap):
     """Arguments of the wrong type, as a learner passes them by mistake."""
-    with cap.graph.as_default():
+    # An eager cell has no graph: the shapeless tensors come from a graph of their own.
+    with (cap.graph or tf.Graph()).as_default():
         no_shape = tf.compat.v1.placeholder(tf.float32, None, name="no_shape")
         no_shape_variable = tf.compat.v1.get_variable(
             "no_shape_variable", initializer=tf.zeros((2,)), validate_shape=False
@@ -808,7 +1028,7 @@ def _wrong_values(tf, cap):
 @pytest.mark.parametrize("exercise_id", sorted(SOLVED_CELLS))
 def test_wrong_typed_answers_get_a_verdict_never_a_crash(tf, tmp_path, exercise_id):
     code, given = SOLVED_CELLS[exercise_id]
-    cap, ns = build(tf, code)
+    cap, ns = _build_for(tf, exercise_id, code, tmp_path)
     right = {k: ns[v] if isinstance(v, str) else v for k, v in given.items()}
     right = _with_checkpoint(exercise_id, right, tmp_path)
     wrong_values = _wrong_values(tf, cap)

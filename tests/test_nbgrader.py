@@ -90,6 +90,14 @@ with tf.compat.v1.variable_scope('mlp'):
     with tf.compat.v1.variable_scope('logits'):
         logits = dense(h2, 3)
 """,
+    "move_checkpoint": """\
+# plan + overrides, as the hint says; but fc_1 is the SECOND hidden layer, not the first
+moving = scopekit.checkpoint.plan(tf1_checkpoint, model)
+loaded = moving.apply(overrides={
+    'mlp/hidden1/kernel': 'mlp/fc_1/weights', 'mlp/hidden1/bias': 'mlp/fc_1/biases',
+    'mlp/hidden2/kernel': 'mlp/fc/weights', 'mlp/hidden2/bias': 'mlp/fc/biases',
+})
+""",
 }
 TAMPERED = "variable_vs_get_variable"  # its check cell is replaced by a fake "Solved"
 

@@ -27,6 +27,7 @@ _HOMES = {
     "starter": ".checking",
     "checkpoint_keys": ".saving",
     "write_old_checkpoint": ".saving",
+    "write_tf1_mlp_checkpoint": ".saving",
     "DeviceChoice": "..device",
     "choose_device": "..device",
     "visible_gpus": "..device",

@@ -21,6 +21,7 @@ from ..session_run import RunError, run, session_config
 from .checking import Exercise, register
 from .saving import (
     OLD_VALUES,
+    TF1_MLP_SHAPES,
     checkpoint_keys,
     quiet_checkpoint_logs,
     save_graph_variables,
@@ -792,5 +793,144 @@ register(
         ),
         checker=_check_restore,
         answers={"saver": "your tf.compat.v1.train.Saver", "checkpoint": "the old checkpoint path"},
+    )
+)
+
+# ---------------------------------------------------------------------------
+# 9. Move a TF1 checkpoint into Keras 3 with scopekit.checkpoint.plan
+
+# Which old key each new weight must hold, by the weight's last two name parts.
+MOVED_FROM = {
+    "hidden1/kernel": "mlp/fc/weights",
+    "hidden1/bias": "mlp/fc/biases",
+    "hidden2/kernel": "mlp/fc_1/weights",
+    "hidden2/bias": "mlp/fc_1/biases",
+    "logits/kernel": "mlp/logits/weights",
+    "logits/bias": "mlp/logits/biases",
+}
+
+
+def _weight_name(variable) -> str:
+    """A Keras 3 weight's path, or a tf.Variable's name without ':0'."""
+    path = getattr(variable, "path", None)
+    name = path if isinstance(path, str) else str(getattr(variable, "name", ""))
+    return name.split(":")[0]
+
+
+def _old_mlp(values, x):
+    """What the TF1 model computes: relu, relu, then the logits."""
+    h = np.maximum(x @ values["mlp/fc/weights"] + values["mlp/fc/biases"], 0)
+    h = np.maximum(h @ values["mlp/fc_1/weights"] + values["mlp/fc_1/biases"], 0)
+    return h @ values["mlp/logits/weights"] + values["mlp/logits/biases"]
+
+
+def _check_move(capture, verdict, model, checkpoint):
+    if _stopped(capture, verdict, "Fix the error first (apply() loads nothing when it refuses)."):
+        return
+    if capture.graph is not None:
+        verdict.bad("the cell ran in graph mode: run it with `%%scopes -o cap --eager`.")
+        return
+    weights = getattr(model, "weights", None)
+    if weights is None:
+        weights = getattr(model, "variables", None)
+    if not callable(model) or not isinstance(weights, (list, tuple)) or not weights:
+        verdict.bad(
+            "model should be the Keras 3 model (or tf.Module) your cell built and loaded, "
+            f"not a {type(model).__name__}."
+        )
+        return
+    tf = import_tensorflow()
+    try:
+        reader = tf.train.load_checkpoint(checkpoint)
+        values = {key: reader.get_tensor(key) for key in TF1_MLP_SHAPES}
+    except (tf.errors.OpError, ValueError, TypeError):
+        verdict.bad(
+            "there is no checkpoint where `checkpoint` points: pass the path "
+            "exercises.write_tf1_mlp_checkpoint(...) returned."
+        )
+        return
+    by_name = {}
+    for variable in weights:
+        short = "/".join(_weight_name(variable).split("/")[-2:])
+        by_name.setdefault(short, []).append(variable)
+    extra = sorted(set(by_name) - set(MOVED_FROM))
+    if extra:
+        verdict.bad(
+            f"the model has weights the TF1 model did not: {_names(extra)}. Name the layers "
+            "'hidden1', 'hidden2' and 'logits', as the statement asks."
+        )
+    for short, key in MOVED_FROM.items():
+        found = by_name.get(short, [])
+        if len(found) != 1:
+            verdict.bad(
+                f"the model has {len(found)} weights named '.../{short}' (expected one): "
+                "name the layers 'hidden1', 'hidden2' and 'logits'."
+            )
+            continue
+        try:
+            value = np.asarray(found[0].numpy())
+        except Exception:  # e.g. a graph-mode variable: it has no value outside a session
+            verdict.bad(f"'{short}' has no value to read here: build the model eagerly.")
+            continue
+        if value.shape != values[key].shape:
+            verdict.bad(f"'{short}' has shape {value.shape}, but '{key}' has {values[key].shape}.")
+            continue
+        holds = next((k for k, v in values.items() if np.array_equal(value, v)), None)
+        if holds == key:
+            verdict.ok(f"'{short}' holds the checkpoint's '{key}'.")
+        elif holds is not None:
+            verdict.bad(
+                f"'{short}' holds the checkpoint's '{holds}', not '{key}': the two hidden "
+                "layers have the same shapes; say which old layer is which with overrides."
+            )
+        else:
+            verdict.bad(
+                f"'{short}' holds no value of the checkpoint (still its initial value?): "
+                f"it should hold '{key}'."
+            )
+    if verdict.wrong:
+        return
+    x = np.linspace(-1.0, 1.0, 8, dtype=np.float32).reshape(2, 4)
+    try:
+        got = np.asarray(model(tf.constant(x)))
+    except Exception as error:  # the learner's model: any failure is a verdict
+        verdict.bad(f"calling model on a batch of shape (2, 4) failed: {type(error).__name__}.")
+        return
+    expected = _old_mlp(values, x)
+    if got.shape == expected.shape and np.allclose(got, expected, atol=1e-5):
+        verdict.ok("on a batch of 2 the model computes what the TF1 model computed.")
+    else:
+        verdict.bad(
+            "the weights are right but the model computes something other than the TF1 "
+            "model: relu after hidden1 and hidden2, no activation after logits."
+        )
+
+
+register(
+    Exercise(
+        id="move_checkpoint",
+        title="Move a TF1 checkpoint into Keras 3 with a plan",
+        level="hard",
+        statement=(
+            "A TF1 MLP 4 -> 4 -> 4 -> 3 (relu, relu, none) saved mlp/fc/*, mlp/fc_1/* and "
+            "mlp/logits/* ('fc' is the first hidden layer, 'fc_1' the second). Build it in "
+            "Keras 3 with layers named 'hidden1', 'hidden2' and 'logits', and load the "
+            "checkpoint into it with scopekit.checkpoint.plan(...).apply(...), settling "
+            "what the plan cannot decide with overrides."
+        ),
+        starter=(
+            "moving = scopekit.checkpoint.plan(tf1_checkpoint, model)\nprint(moving.to_text())\n"
+        ),
+        hint=(
+            "The two hidden layers have the same shapes and the checkpoint has no .meta "
+            "file, so the plan marks them ambiguous. apply(overrides={'mlp/hidden1/kernel': "
+            "'mlp/fc/weights', ...}) names the key of each ambiguous weight (its full path, "
+            "as the plan prints it)."
+        ),
+        checker=_check_move,
+        answers={
+            "model": "your Keras 3 model",
+            "checkpoint": "the TF1 checkpoint path",
+        },
     )
 )

@@ -86,3 +86,41 @@ def save_graph_variables(graph, directory: str) -> str:
         ):
             session.run(tf.compat.v1.variables_initializer(variables))
             return saver.save(session, os.path.join(directory, "model"))
+
+
+# The TF1 model exercise 9 moves into Keras 3: an MLP 4 -> 4 -> 4 -> 3 whose two
+# hidden layers were auto-named 'fc' and 'fc_1' (in that order, first the input's).
+TF1_MLP_SHAPES: Dict[str, Tuple[int, ...]] = {
+    "mlp/fc/weights": (4, 4),
+    "mlp/fc/biases": (4,),
+    "mlp/fc_1/weights": (4, 4),
+    "mlp/fc_1/biases": (4,),
+    "mlp/logits/weights": (4, 3),
+    "mlp/logits/biases": (3,),
+}
+
+
+def write_tf1_mlp_checkpoint(directory: str, seed: int = 9) -> str:
+    """Save the TF1 MLP of exercise 9 in ``directory`` with random values; return the prefix.
+
+    The values come from ``numpy.random.default_rng(seed)``, so they are known but
+    no two keys hold the same one. Only ``.index`` and ``.data`` files are written
+    (no ``.meta``), as when a model is shipped without its graph: nothing records
+    which hidden layer was created first.
+    """
+    tf = import_tensorflow()
+    rng = np.random.default_rng(seed)
+    graph = tf.Graph()
+    with graph.as_default():
+        for key, shape in TF1_MLP_SHAPES.items():
+            scope, _, name = key.rpartition("/")
+            with tf.compat.v1.variable_scope(scope):
+                value = rng.standard_normal(shape).astype(np.float32)
+                tf.compat.v1.get_variable(name, initializer=tf.constant(value))
+        saver = tf.compat.v1.train.Saver()
+        with (
+            tf.compat.v1.Session(graph=graph, config=session_config()) as session,
+            quiet_checkpoint_logs(),
+        ):
+            session.run(tf.compat.v1.global_variables_initializer())
+            return saver.save(session, os.path.join(directory, "tf1_mlp"), write_meta_graph=False)
