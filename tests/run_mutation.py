@@ -75,7 +75,12 @@ MODULES = {
     ),
     "present": (
         "scopekit/render/present.py",
-        ["tests/test_views.py", "tests/test_oracle_views.py", "tests/test_oracle_words.py"],
+        [
+            "tests/test_oracle_present.py",
+            "tests/test_oracle_views.py",
+            "tests/test_oracle_words.py",
+            "tests/test_hostile_text.py",
+        ],
     ),
     "capture": (
         "scopekit/hooks.py",
