@@ -502,3 +502,83 @@ def test_html_badges_read_without_styles_and_without_glyphs():
     assert "<style" not in html and "<script" not in html
     assert not set("\u25b8\u25be\u25cf\u25c6") & set(html)
     assert html.startswith("<div class='scopekit-static'>") and html.endswith("</div>")
+
+
+class _StrayText(HTMLParser):
+    """Text a browser would show where the markup has no place for it (between list
+    items or table rows, or between the blocks of the view), plus all text in order."""
+
+    HOLDERS = ("div", "ul", "table", "tr")
+
+    def __init__(self):
+        super().__init__()
+        self.open, self.stray, self.text = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("br", "hr", "img"):
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if data.strip() and (not self.open or self.open[-1] in self.HOLDERS):
+            self.stray.append(data)
+
+
+def _stray(html):
+    reader = _StrayText()
+    reader.feed(html)
+    reader.close()
+    return reader
+
+
+def test_html_has_no_text_outside_its_rows_and_no_more_line_when_all_rows_fit():
+    cap = _capture()
+    reader = _stray(cap.to_html())
+    assert reader.stray == []
+    # All 13 records fit in the table: nothing is said to be left out.
+    assert "more names not shown" not in "".join(reader.text)
+    # An empty capture has no table and no stray text either.
+    empty = Capture(graph=None, graph_mode="fresh")
+    empty.closed = True
+    reader = _stray(empty.to_html())
+    assert reader.stray == []
+    assert "Where each name came from" not in "".join(reader.text)
+
+
+def test_html_lists_top_level_internal_ops_when_asked_for():
+    cap = Capture(graph=None, graph_mode="fresh")
+    cap.ops = [_op("save/Const", "save", internal=True), _op("y", "", type_="Add")]
+    cap.closed = True
+    assert [label for label, _ in _shape(_read(cap.to_html()).trees[0])] == ["y"]
+    shown = _shape(_read(cap.to_html(internal=True)).trees[0])
+    assert [label for label, _ in shown] == ["save", "y"]
+
+
+def test_html_shows_a_bidi_control_in_a_name_as_its_code_point():
+    cap = Capture(graph=None, graph_mode="fresh")
+    cap.ops = [_op("evil\u202eexe", "", type_="Add")]
+    cap.closed = True
+    html = cap.to_html()
+    assert "\u202e" not in html
+    assert "evil\\u202eexe" in "".join(_stray(html).text)
+
+
+def test_html_draws_sixty_one_levels_and_counts_the_deeper_ones():
+    from scopekit.render.html import MAX_DEPTH
+
+    # One op at the end of a chain of 62 scopes: 63 nodes, depths 0 to 62.
+    path = "/".join(f"a{i}" for i in range(62))
+    cap = Capture(graph=None, graph_mode="fresh")
+    cap.ops = [_op(f"{path}/op", path, type_="Add")]
+    cap.closed = True
+    (tree,) = _read(cap.to_html(max_nodes=1000)).trees
+    depth, item = 0, tree
+    while item["children"] and item["children"][0]["label"] is not None:
+        item, depth = item["children"][0], depth + 1
+    assert depth == MAX_DEPTH + 1  # levels 0 .. MAX_DEPTH are drawn
+    left_out = 63 - (MAX_DEPTH + 1)
+    assert f"... {left_out} more nodes not shown" in "".join(_stray(cap.to_html()).text)
