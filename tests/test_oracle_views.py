@@ -582,3 +582,31 @@ def test_html_draws_sixty_one_levels_and_counts_the_deeper_ones():
     assert depth == MAX_DEPTH + 1  # levels 0 .. MAX_DEPTH are drawn
     left_out = 63 - (MAX_DEPTH + 1)
     assert f"... {left_out} more nodes not shown" in "".join(_stray(cap.to_html()).text)
+
+
+def test_text_titles_graphs_with_ops_says_what_the_graph_held_and_marks_table_rows():
+    cap = _capture()
+    cap.graphs = [None, None, None]  # graph 2 was made in the cell and holds nothing
+    cap.ops_before = 3
+    cap.ops = cap.ops + (OpRecord("other/op", "MatMul", "other", "", "", "none", 1),)
+    lines = cap.to_text().split("\n")
+    titles = [line for line in lines if line.startswith("Scope tree")]
+    assert titles == ["Scope tree", "Scope tree of graph 1 (made in the cell)"]
+    assert any("already held 3 ops from before" in line for line in lines[:3])
+    rows = lines[lines.index("Where each name came from") + 1 :]
+    assert any(row.strip().startswith("[graph 1] other/op") for row in rows)
+
+
+def test_text_lists_internal_ops_below_a_joined_chain_when_asked_for():
+    from scopekit.render.text import tree_lines
+
+    cap = Capture(graph=None, graph_mode="fresh")
+    # 'outer/inner' is a bare chain (one line); the variable below it has an initializer.
+    cap.ops = [_op("outer/inner/w/Initializer/zeros", "outer/inner/w", internal=True)]
+    cap.variables = [_var("outer/inner/w", "outer/inner", "", creator="Variable")]
+    cap.closed = True
+    assert not any("Initializer" in line for line in cap.to_text().split("\n"))
+    assert any("Initializer" in line for line in cap.to_text(internal=True).split("\n"))
+    # tree_lines on its own counts them, as the view does by default.
+    assert not any("Initializer" in line for line in tree_lines(cap.tree()))
+    assert any("internal op" in line for line in tree_lines(cap.tree()))
