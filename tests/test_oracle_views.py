@@ -610,3 +610,25 @@ def test_text_lists_internal_ops_below_a_joined_chain_when_asked_for():
     # tree_lines on its own counts them, as the view does by default.
     assert not any("Initializer" in line for line in tree_lines(cap.tree()))
     assert any("internal op" in line for line in tree_lines(cap.tree()))
+
+
+def test_text_sections_are_set_apart_and_the_table_header_names_the_columns():
+    cap = _capture(error=ValueError("boom"))
+    lines = cap.to_text().split("\n")
+    assert lines[0].startswith("scopekit: ")  # the headline stays when the cell raised
+    # Each section starts after one blank line.
+    for title in ("Scope tree", "Where each name came from", "Notes"):
+        assert lines[lines.index(title) - 1] == ""
+    assert lines[-3] == ""
+    assert lines[-2:] == [
+        "The cell raised ValueError: boom",
+        "What it made before that is shown above.",
+    ]
+    header = lines[lines.index("Where each name came from") + 1]
+    columns = ["name", "made by", "name scope", "variable scope", "prefix from"]
+    assert [cell for cell in header.strip().split("  ") if cell.strip()] == columns
+    # A capture that made nothing says so under its tree title.
+    empty = Capture(graph=None, graph_mode="fresh")
+    empty.closed = True
+    lines = empty.to_text().split("\n")
+    assert lines[lines.index("Scope tree") + 1] == "  (nothing)"
