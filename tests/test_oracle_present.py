@@ -111,6 +111,8 @@ def test_a_scope_the_user_opened_below_an_op_stays_listed():
     # The user's scope 'mine' is listed below 'total'; TF's read is only counted.
     assert any(row.startswith("mine/") for row in rows), rows
     assert any("total" in row and "(+1 internal op)" in row for row in rows), rows
+    # 'total' is an op (AddN): its row does not end its label with '/' as a scope's does.
+    assert rows[0].startswith("total  "), rows
 
 
 def test_notes_come_most_instructive_first_whatever_order_they_were_made_in():
