@@ -109,7 +109,7 @@ class Note:
 def _variable_notes(var) -> Iterable[Note]:
     if var.creator == "get_variable" and var.name_scope and var.name_scope != var.variable_scope:
         ignored = _ignored_part(var.name_scope, var.variable_scope)
-        if ignored and prefix_of(var.name) == var.variable_scope:
+        if ignored and _follows_variable_scope(var):
             where = (
                 f"variable scope '{var.variable_scope}'" if var.variable_scope else "the top level"
             )
@@ -139,6 +139,21 @@ def _variable_notes(var) -> Iterable[Note]:
             f"'{basename(var.requested.rstrip('/'))}' was renamed '{basename(var.name)}' "
             "because the name was taken",
         )
+
+
+def _follows_variable_scope(var) -> bool:
+    """True when TF named ``var`` from its variable scope and the name asked alone.
+
+    That is what get_variable does: the name is ``<variable scope>/<asked>``, even
+    when the name asked holds a '/' of its own (``get_variable("sub/w")``; a
+    trailing '/' is dropped). A custom getter may choose another name, which then
+    does not follow the variable scope.
+    """
+    asked = (var.requested or "").rstrip("/")
+    if not asked:  # no name asked on record: judge by the prefix alone
+        return prefix_of(var.name) == var.variable_scope
+    vs = var.variable_scope
+    return var.name == (f"{vs}/{asked}" if vs else asked)
 
 
 def _renamed_by_tf(asked: str, got: str) -> bool:

@@ -34,6 +34,51 @@ def test_get_variable_ignoring_an_unrelated_name_scope(tf):
     } in _notes(cap)
 
 
+def test_get_variable_with_a_slash_in_its_name_still_ignores_the_name_scope(tf):
+    # get_variable("sub/w") in name scope 'foo': TF names it from the variable scope
+    # and the asked name alone, so 'foo' was ignored here as much as for a plain "w".
+    v1 = tf.compat.v1
+    with capture() as cap:
+        with v1.name_scope("foo"):
+            top = v1.get_variable("sub/w", shape=())
+        with v1.variable_scope("a"):
+            with v1.name_scope("foo"):
+                scopes = (v1.get_default_graph().get_name_scope(), v1.get_variable_scope().name)
+                inner = v1.get_variable("sub/w", shape=())
+    assert (top.name, inner.name, scopes) == ("sub/w:0", "a/sub/w:0", ("a/foo", "a"))
+    ignored = [n for n in _notes(cap) if n["kind"] == "ignored_name_scope"]
+    assert ignored == [
+        {
+            "kind": "ignored_name_scope",
+            "subject": "sub/w",
+            "message": "get_variable ignored name scope 'foo': sub/w follows the top level",
+        },
+        {
+            "kind": "ignored_name_scope",
+            "subject": "a/sub/w",
+            "message": "get_variable ignored name scope 'foo': a/sub/w follows variable scope 'a'",
+        },
+    ]
+
+
+def test_get_variable_drops_a_trailing_slash_and_still_ignores_the_name_scope(tf):
+    # Unlike a name scope, get_variable("x/") is not taken whole: TF names it
+    # 'a/x' from the variable scope, and the name scope 'foo' is ignored.
+    v1 = tf.compat.v1
+    with capture() as cap:
+        with v1.variable_scope("a"):
+            with v1.name_scope("foo"):
+                x = v1.get_variable("x/", shape=())
+    assert x.name == "a/x:0"
+    assert [n for n in _notes(cap) if n["subject"] == "a/x"] == [
+        {
+            "kind": "ignored_name_scope",
+            "subject": "a/x",
+            "message": "get_variable ignored name scope 'foo': a/x follows variable scope 'a'",
+        }
+    ]
+
+
 def test_a_tf_variable_is_never_said_to_ignore_a_name_scope(tf):
     # tf.Variable(name='bar/x') in name scope 'foo', variable scope 'foo/bar': its
     # name follows the name scope, as every tf.Variable's does.
