@@ -6,7 +6,7 @@
     python tests/planted_bugs.py --every-failure NAME --tests tests/test_x.py
                                                # exploring: every test of a file that fails
 
-For each bug: scopekit/ and tests/ are copied into a scratch directory (the
+For each bug: scopekit/, tests/ and pyproject.toml are copied into a scratch directory (the
 working tree is never touched), ONE source edit re-creates the bug (an exact
 old -> new replacement: if the old text is not in the file exactly once, the
 bug is reported as "edit does not apply" instead of silently passing), and the
@@ -261,6 +261,7 @@ def check_imports(copy: Path) -> None:
 
 
 def report(run: Run, width: int = 110) -> None:
+    """Print pytest's summary line, then each failed test with the start of its reason."""
     print(f"  pytest: {run.summary}")
     for test, reason in run.failed:
         print(f"  failed: {test}")
@@ -269,6 +270,7 @@ def report(run: Run, width: int = 110) -> None:
 
 
 def main(argv: Sequence[str]) -> int:
+    """Plant the chosen bugs one at a time; 0 when every edit applied and every bug was caught."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="bugs to plant (default: all)")
     parser.add_argument("--list", action="store_true", help="list the bugs and exit")
