@@ -246,3 +246,87 @@ def test_an_eager_variable_reused_is_one_variable_not_two(tf):
     assert first is second
     assert [(v.name, v.reused) for v in cap.variables] == [("s/w", False), ("s/w", True)]
     assert _notes(cap) == [{"kind": "reused", "subject": "s/w", "message": "reused s/w"}]
+
+
+def test_a_tf_variable_named_with_a_trailing_slash_gets_only_the_absolute_note(tf):
+    # tf.Variable(name="x/") in name scope 'foo' is named 'x' whole: the note says
+    # so, and no "ignored name scope" note (that is get_variable's rule, not this).
+    v1 = tf.compat.v1
+    with capture() as cap:
+        with v1.name_scope("foo"):
+            x = tf.Variable(1.0, name="x/")
+            y = tf.Variable(1.0, name="foo/y/")
+    assert (x.name, y.name) == ("x:0", "foo/y:0")
+    assert _notes(cap) == [
+        {
+            "kind": "absolute",
+            "subject": "x",
+            "message": "'x/' ends with '/', so it is used as the whole name: x, not under 'foo'",
+        }
+    ]
+
+
+def _partitioned(tf, scope, shape, parts=2):
+    v1 = tf.compat.v1
+    with v1.variable_scope(scope, reuse=v1.AUTO_REUSE):
+        return v1.get_variable("table", shape=shape, partitioner=v1.fixed_size_partitioner(parts))
+
+
+def test_partitioned_variables_get_one_note_per_whole_naming_tfs_pieces(tf):
+    with capture() as cap:
+        first = _partitioned(tf, "emb", [4, 2])
+        _partitioned(tf, "emb", [4, 2])  # reused: its pieces are not new parts
+        second = _partitioned(tf, "pos", [6, 2])
+    pieces = {p.name.split("/part_")[0]: [v.name[:-2] for v in p] for p in (first, second)}
+    assert list(pieces) == ["emb/table", "pos/table"]
+    assert [n for n in _notes(cap) if n["kind"] == "partitioned"] == [
+        {
+            "kind": "partitioned",
+            "subject": whole,
+            "message": f"{whole} is one variable in 2 parts: {', '.join(names)}",
+        }
+        for whole, names in pieces.items()
+    ]
+
+
+def test_partitioned_variables_of_two_graphs_are_two_wholes(tf):
+    # The same whole name in two graphs: two variables, each with its own pieces.
+    with capture() as cap:
+        with tf.Graph().as_default():
+            first = [v.name[:-2] for v in _partitioned(tf, "emb", [4, 2])]
+        with tf.Graph().as_default():
+            second = [v.name[:-2] for v in _partitioned(tf, "emb", [6, 2], parts=3)]
+    assert first == second[:2]  # the same names, in two graphs
+    assert [n["message"] for n in _notes(cap) if n["kind"] == "partitioned"] == [
+        f"emb/table is one variable in 2 parts: {', '.join(first)}",
+        f"emb/table is one variable in 3 parts: {', '.join(second)}",
+    ]
+
+
+def _doubling_getter(getter, name, *args, **kwargs):
+    return getter(name + "/a", *args, **kwargs) + getter(name + "/b", *args, **kwargs)
+
+
+def test_a_custom_getter_gets_one_note_per_scope_it_served(tf):
+    v1 = tf.compat.v1
+    with capture() as cap:
+        with v1.variable_scope("one", custom_getter=_doubling_getter):
+            v1.get_variable("v", [2])
+        with v1.variable_scope("two", custom_getter=_doubling_getter):
+            v1.get_variable("w", [2])
+        made = [v.name[:-2] for v in v1.global_variables()]
+        with v1.variable_scope("one", custom_getter=_doubling_getter, reuse=True):
+            v1.get_variable("v", [2])  # reused: the getter made nothing new
+    assert made == ["one/v/a", "one/v/b", "two/w/a", "two/w/b"]
+    assert [n for n in _notes(cap) if n["kind"] == "custom_getter"] == [
+        {
+            "kind": "custom_getter",
+            "subject": made[0],
+            "message": f"custom getter _doubling_getter made {made[0]}, {made[1]}",
+        },
+        {
+            "kind": "custom_getter",
+            "subject": made[2],
+            "message": f"custom getter _doubling_getter made {made[2]}, {made[3]}",
+        },
+    ]
