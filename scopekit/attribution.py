@@ -113,10 +113,12 @@ def _variable_notes(var) -> Iterable[Note]:
             where = (
                 f"variable scope '{var.variable_scope}'" if var.variable_scope else "the top level"
             )
+            # A piece of a partitioned variable speaks for its whole: one note, not N.
+            name = getattr(var, "partition_of", "") or var.name
             yield Note(
                 "ignored_name_scope",
-                var.name,
-                f"get_variable ignored name scope '{ignored}': {var.name} follows {where}",
+                name,
+                f"get_variable ignored name scope '{ignored}': {name} follows {where}",
             )
     if var.reused:
         yield Note("reused", var.name, f"reused {var.name}")

@@ -46,8 +46,7 @@ def test_get_variable_with_a_slash_in_its_name_still_ignores_the_name_scope(tf):
                 scopes = (v1.get_default_graph().get_name_scope(), v1.get_variable_scope().name)
                 inner = v1.get_variable("sub/w", shape=())
     assert (top.name, inner.name, scopes) == ("sub/w:0", "a/sub/w:0", ("a/foo", "a"))
-    ignored = [n for n in _notes(cap) if n["kind"] == "ignored_name_scope"]
-    assert ignored == [
+    assert _notes(cap) == [
         {
             "kind": "ignored_name_scope",
             "subject": "sub/w",
@@ -70,7 +69,7 @@ def test_get_variable_drops_a_trailing_slash_and_still_ignores_the_name_scope(tf
             with v1.name_scope("foo"):
                 x = v1.get_variable("x/", shape=())
     assert x.name == "a/x:0"
-    assert [n for n in _notes(cap) if n["subject"] == "a/x"] == [
+    assert _notes(cap) == [
         {
             "kind": "ignored_name_scope",
             "subject": "a/x",
@@ -266,20 +265,45 @@ def test_a_tf_variable_named_with_a_trailing_slash_gets_only_the_absolute_note(t
     ]
 
 
-def _partitioned(tf, scope, shape, parts=2):
+def _partitioned(tf, scope, shape, parts=2, name_scopes=None):
+    """A partitioned variable; the name scope TF had in force is appended to name_scopes."""
     v1 = tf.compat.v1
     with v1.variable_scope(scope, reuse=v1.AUTO_REUSE):
+        if name_scopes is not None:
+            name_scopes.append(v1.get_default_graph().get_name_scope())
         return v1.get_variable("table", shape=shape, partitioner=v1.fixed_size_partitioner(parts))
 
 
 def test_partitioned_variables_get_one_note_per_whole_naming_tfs_pieces(tf):
+    # In a name scope of its own: get_variable ignores 'model', said once per whole
+    # variable (a note per piece would only repeat it).
+    name_scopes = []
     with capture() as cap:
-        first = _partitioned(tf, "emb", [4, 2])
-        _partitioned(tf, "emb", [4, 2])  # reused: its pieces are not new parts
-        second = _partitioned(tf, "pos", [6, 2])
+        with tf.compat.v1.name_scope("model"):
+            first = _partitioned(tf, "emb", [4, 2], name_scopes=name_scopes)
+            # reused: its pieces are not new parts
+            _partitioned(tf, "emb", [4, 2], name_scopes=name_scopes)
+            second = _partitioned(tf, "pos", [6, 2], name_scopes=name_scopes)
     pieces = {p.name.split("/part_")[0]: [v.name[:-2] for v in p] for p in (first, second)}
     assert list(pieces) == ["emb/table", "pos/table"]
-    assert [n for n in _notes(cap) if n["kind"] == "partitioned"] == [
+    notes = [n for n in _notes(cap) if n["kind"] not in ("reused", "reopened")]
+    # What get_variable ignored: the name scope TF had in force, less the part the
+    # variable scope accounts for ('model/emb' -> 'model'; 'model/emb_1' is all foreign).
+    wholes = ["emb/table", "emb/table", "pos/table"]
+    ignored = []
+    for whole, ns in zip(wholes, name_scopes, strict=True):
+        vs = whole.split("/")[0]
+        ignored.append((whole, ns.removesuffix("/" + vs), vs))
+    assert [i[1] for i in ignored] == ["model", "model/emb_1", "model"]
+    assert notes == [
+        {
+            "kind": "ignored_name_scope",
+            "subject": whole,
+            "message": f"get_variable ignored name scope '{ns}': {whole} follows "
+            f"variable scope '{vs}'",
+        }
+        for whole, ns, vs in ignored
+    ] + [
         {
             "kind": "partitioned",
             "subject": whole,
@@ -318,7 +342,8 @@ def test_a_custom_getter_gets_one_note_per_scope_it_served(tf):
         with v1.variable_scope("one", custom_getter=_doubling_getter, reuse=True):
             v1.get_variable("v", [2])  # reused: the getter made nothing new
     assert made == ["one/v/a", "one/v/b", "two/w/a", "two/w/b"]
-    assert [n for n in _notes(cap) if n["kind"] == "custom_getter"] == [
+    # No "'v' was renamed 'a'": the getter chose those names, TF renamed nothing.
+    assert [n for n in _notes(cap) if n["kind"] in ("custom_getter", "renamed")] == [
         {
             "kind": "custom_getter",
             "subject": made[0],
@@ -330,3 +355,56 @@ def test_a_custom_getter_gets_one_note_per_scope_it_served(tf):
             "message": f"custom getter _doubling_getter made {made[2]}, {made[3]}",
         },
     ]
+
+
+def test_names_ending_in_capital_x_are_not_cut(tf):
+    # Names are compared whole: a trailing 'X' is part of the name, not a separator.
+    v1 = tf.compat.v1
+    with capture() as cap:
+        first = tf.Variable(1.0, name="IDX")
+        second = tf.Variable(1.0, name="IDX")
+        with v1.name_scope("foo"):
+            top = v1.get_variable("MAX", shape=())
+            whole = tf.Variable(1.0, name="LUX/")
+    assert [v.name for v in (first, second, top, whole)] == ["IDX:0", "IDX_1:0", "MAX:0", "LUX:0"]
+    assert _notes(cap) == [
+        {
+            "kind": "renamed",
+            "subject": "IDX_1",
+            "message": "'IDX' was renamed 'IDX_1' because the name was taken",
+        },
+        {
+            "kind": "ignored_name_scope",
+            "subject": "MAX",
+            "message": "get_variable ignored name scope 'foo': MAX follows the top level",
+        },
+        {
+            "kind": "absolute",
+            "subject": "LUX",
+            "message": "'LUX/' ends with '/', so it is used as the whole name: LUX, "
+            "not under 'foo'",
+        },
+    ]
+
+
+def test_a_name_scope_given_whole_is_never_a_reopening_even_if_it_looks_numbered(tf):
+    # name_scope("outer/_7/") enters the scope given whole: nothing was renamed.
+    v1 = tf.compat.v1
+    with capture() as cap:
+        with v1.name_scope("outer"), v1.name_scope("outer/_7/"):
+            c = tf.constant(1.0, name="c")
+    assert c.name == "outer/_7/c:0"
+    assert _notes(cap) == []
+
+
+def test_a_variable_scope_without_a_name_scope_inside_a_numbered_one_is_not_reopened(tf):
+    # 'inner' opens no name scope (auxiliary_name_scope=False): its record holds the
+    # outer 'layer_2', which the user named so; no scope was renamed.
+    v1 = tf.compat.v1
+    with capture() as cap:
+        with v1.name_scope("layer_2"):
+            with v1.variable_scope("inner", auxiliary_name_scope=False):
+                ns = v1.get_default_graph().get_name_scope()
+                c = tf.constant(1.0, name="c")
+    assert (ns, c.name) == ("layer_2", "layer_2/c:0")
+    assert _notes(cap) == []
