@@ -43,10 +43,9 @@ def _ignored_part(name_scope: str, variable_scope: str) -> str:
 
     'foo/bar' around variable scope 'bar' -> 'foo'; 'bar/compute' inside
     variable scope 'bar' -> 'compute'; unrelated scopes -> the whole name scope.
+    The caller asks only when the two differ.
     """
     vs = variable_scope
-    if vs and name_scope == vs:
-        return ""
     if vs and name_scope.startswith(vs + "/"):
         return name_scope[len(vs) + 1 :]
     if vs and name_scope.endswith("/" + vs):
@@ -108,21 +107,19 @@ class Note:
 
 def _variable_notes(var) -> Iterable[Note]:
     if var.creator == "get_variable" and var.name_scope and var.name_scope != var.variable_scope:
+        # get_variable names every variable <variable scope>/<name asked> (a piece of a
+        # partitioned one, <whole>/part_N): whatever the name scope adds is ignored.
         ignored = _ignored_part(var.name_scope, var.variable_scope)
-        if ignored and _follows_variable_scope(var):
-            where = (
-                f"variable scope '{var.variable_scope}'" if var.variable_scope else "the top level"
-            )
-            # A piece of a partitioned variable speaks for its whole: one note, not N.
-            name = getattr(var, "partition_of", "") or var.name
-            yield Note(
-                "ignored_name_scope",
-                name,
-                f"get_variable ignored name scope '{ignored}': {name} follows {where}",
-            )
+        where = f"variable scope '{var.variable_scope}'" if var.variable_scope else "the top level"
+        name = var.partition_of or var.name  # a piece speaks for its whole: one note, not N
+        yield Note(
+            "ignored_name_scope",
+            name,
+            f"get_variable ignored name scope '{ignored}': {name} follows {where}",
+        )
     if var.reused:
         yield Note("reused", var.name, f"reused {var.name}")
-    elif (var.requested or "").endswith("/") and var.name == var.requested.rstrip("/"):
+    elif var.requested.endswith("/") and var.name == var.requested.rstrip("/"):
         # A name ending in "/" is taken whole, outside the scopes in force.
         outside = var.variable_scope or var.name_scope
         if outside and not var.name.startswith(outside + "/"):
@@ -132,30 +129,15 @@ def _variable_notes(var) -> Iterable[Note]:
                 f"'{var.requested}' ends with '/', so it is used as the whole name: "
                 f"{var.name}, not under '{outside}'",
             )
-    elif getattr(var, "partition_of", "") or getattr(var, "getter", ""):
-        return  # a piece (part_0) or a getter's variable: see _made_by_notes, not a renaming
     elif var.requested and basename(var.name) != basename(var.requested.rstrip("/")):
+        # A piece (table/part_0) or a custom getter's variable is recorded with the name
+        # the store was asked for, so only a name TF made unique differs here.
         yield Note(
             "renamed",
             var.name,
             f"'{basename(var.requested.rstrip('/'))}' was renamed '{basename(var.name)}' "
             "because the name was taken",
         )
-
-
-def _follows_variable_scope(var) -> bool:
-    """True when TF named ``var`` from its variable scope and the name asked alone.
-
-    That is what get_variable does: the name is ``<variable scope>/<asked>``, even
-    when the name asked holds a '/' of its own (``get_variable("sub/w")``; a
-    trailing '/' is dropped). A custom getter may choose another name, which then
-    does not follow the variable scope.
-    """
-    asked = (var.requested or "").rstrip("/")
-    if not asked:  # no name asked on record: judge by the prefix alone
-        return prefix_of(var.name) == var.variable_scope
-    vs = var.variable_scope
-    return var.name == (f"{vs}/{asked}" if vs else asked)
 
 
 def _renamed_by_tf(asked: str, got: str) -> bool:
@@ -201,7 +183,7 @@ def _same_name_notes(variables: Sequence) -> Iterable[Note]:
     """Eager variables keep the name they ask for: two can share one name."""
     counts: dict = {}
     for var in variables:
-        if getattr(var, "kind", "") in ("eager", "keras") and not var.reused:
+        if var.kind in ("eager", "keras") and not var.reused:
             counts[(var.graph, var.name)] = counts.get((var.graph, var.name), 0) + 1
     for (_, name), count in counts.items():
         if count > 1:
@@ -218,12 +200,11 @@ def _made_by_notes(variables: Sequence) -> Iterable[Note]:
     parts: dict = {}
     getters: dict = {}
     for var in variables:
-        whole = getattr(var, "partition_of", "")
-        if whole and not var.reused:
-            parts.setdefault((var.graph, whole), []).append(var.name)
-        getter = getattr(var, "getter", "")
-        if getter and not var.reused:
-            getters.setdefault((var.graph, getter, var.variable_scope), []).append(var.name)
+        if var.partition_of and not var.reused:
+            parts.setdefault((var.graph, var.partition_of), []).append(var.name)
+        if var.getter and not var.reused:
+            key = (var.graph, var.getter, var.variable_scope)
+            getters.setdefault(key, []).append(var.name)
     for (_, whole), names in parts.items():
         yield Note(
             "partitioned",
