@@ -122,7 +122,32 @@ MODULES = {
             ),
         ],
     ),
-    "pairing": ("scopekit/checkpoint/pairing.py", ["tests/test_checkpoint_plan.py"]),
+    # Hand-made keys and variables, and checkpoints written with tf.raw_ops.SaveV2 into
+    # eager variables; the rest of test_checkpoint_plan.py (real Keras models, TF1
+    # Sessions: about 26 s a run) would make each of hundreds of mutants cost that.
+    "pairing": (
+        "scopekit/checkpoint/pairing.py",
+        [
+            "tests/test_oracle_pairing.py",
+            *(
+                f"tests/test_checkpoint_plan.py::{name}"
+                for name in (
+                    "test_a_key_two_variables_fit_goes_to_neither",
+                    "test_plan_rules_do_not_fire_where_names_or_shapes_disagree",
+                    "test_plan_rules_fire_on_the_matching_cases",
+                )
+            ),
+        ],
+    ),
+    "rules": (
+        "scopekit/checkpoint/rules.py",
+        [
+            "tests/test_oracle_rules.py",
+            "tests/test_oracle_compare.py",
+            "tests/test_checkpoint.py::test_each_rule_fires_only_where_it_explains",
+            "tests/test_checkpoint.py::test_indexed_pairing_gives_the_quadratic_pairings_answers",
+        ],
+    ),
     "checking": ("scopekit/exercises/checking.py", ["tests/test_exercises.py"]),
     "catalog": ("scopekit/exercises/catalog.py", ["tests/test_exercises.py"]),
     "runner": ("scopekit/sources/runner.py", ["tests/test_sources.py"]),

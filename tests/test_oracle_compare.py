@@ -101,8 +101,11 @@ def test_each_variable_gets_its_key_or_the_key_it_was_meant_for(write):
     (mismatch,) = result.shape_mismatches
     assert (mismatch.name, mismatch.key, mismatch.rule) == ("enc/b", "enc/b", "shape")
     assert (mismatch.shape, mismatch.checkpoint_shape) == ((4,), (3,))
-    assert mismatch.cause.startswith("same name, other shape: [3] was saved, the cell makes [4]")
-    assert "silently takes the saved shape" in mismatch.cause
+    assert mismatch.cause == (
+        "same name, other shape: [3] was saved, the cell makes [4] (a layer or input size "
+        "changed); a TF1 Saver restore into resource variables does not stop at this, the "
+        "variable silently takes the saved shape"
+    )
     assert rows(result.missing) == [
         ("block_1/w", "", "block/w", "suffix"),
         ("v", "", "layer/v", "ignored_name_scope"),
@@ -268,8 +271,16 @@ def test_the_html_view_has_one_row_per_entry_with_dashes_for_what_is_not_there(w
     assert mismatches == [["enc/b", "enc/b", "[3] saved, [4] in the cell",
                            result.shape_mismatches[0].cause]]
     assert matched == [["enc/w", "enc/w", "[2, 3]", ""]]
-    assert "<p><b>Checkpoint</b> <code>all</code> (name-based): 1 matched" in html
+    assert html.startswith(
+        "<div class='scopekit-checkpoint'><p><b>Checkpoint</b> <code>all</code> (name-based): "
+        "1 matched"
+    )
+    assert html.endswith("</table></div>")
+    # The parts follow each other with nothing a browser would show between them.
+    assert "</p><p>Likely causes, by how many variables they explain:</p><ul>" in html
     assert "<li>2 &times; an outer scope</li>" in html
+    assert "</ul><h4>Missing from the checkpoint" in html
+    assert "</table><h4>Unexpected in the checkpoint" in html
 
 
 def test_to_dict_is_json_ready_with_shapes_as_lists(write):
@@ -460,3 +471,24 @@ def test_object_based_mismatch_says_a_restore_by_name_would_fail(object_checkpoi
     lines = result.to_text().splitlines()
     assert "  enc_1/k  [2, 2]" in lines  # a missing variable has no key to show
     assert not any(re.search(r"OPTIMIZER_SLOT", line) for line in lines)
+
+
+def test_long_lists_are_cut_and_say_where_the_rest_is():
+    from scopekit.checkpoint import Comparison, Entry
+
+    many = [Entry(name=f"v{i}", key=f"v{i}", saved_name=f"v{i}", shape=(2,),
+                  checkpoint_shape=(2,)) for i in range(30)]
+    made = Comparison(
+        checkpoint="big", format="name-based", matched=many,
+        missing=[Entry(name=f"m{i}", shape=(2,)) for i in range(26)],
+        unexpected=[Entry(key=f"k{i}", saved_name=f"k{i}", checkpoint_shape=(2,))
+                    for i in range(27)],
+        shape_mismatches=[Entry(name=f"s{i}", key=f"s{i}", shape=(3,), checkpoint_shape=(2,),
+                                rule="shape") for i in range(28)],
+    )
+    text, html = made.to_text(), made.to_html()
+    for count, where in ((1, ".missing"), (2, ".unexpected"), (3, ".shape_mismatches"),
+                         (5, ".matched")):
+        assert f"  ... {count} more (all of them are in {where})" in text.splitlines()
+        assert f"<p>... {count} more (all of them are in {where})</p>" in html
+    assert text.count("\n  ... ") == 4
