@@ -150,7 +150,9 @@ def test_the_causes_say_in_words_what_differs(write):
         "block/w": "probably block_1/w in the cell (a _N suffix, see above)",
         "layer/v": "probably v in the cell (the name scope get_variable ignored, see above)",
         "model/u": "probably u in the cell (an outer scope, see above)",
-        "net/dense/kernel": "probably net/dense_1/kernel in the cell (a Keras auto-name, see above)",
+        "net/dense/kernel": (
+            "probably net/dense_1/kernel in the cell (a Keras auto-name, see above)"
+        ),
         "x": "probably tower/x in the cell (an outer scope, see above)",
         "zzz": "",
     }

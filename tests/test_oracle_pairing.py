@@ -165,7 +165,9 @@ def test_a_numbered_name_says_whose_number_differs():
         "layers per session (dense, dense_1, ...); a re-run cell or another model built "
         "first shifts the numbers)"
     )
-    (graph,) = pair_all([target("net/dense_1/kernel", variable=object())], [key("net/dense/kernel")])
+    (graph,) = pair_all(
+        [target("net/dense_1/kernel", variable=object())], [key("net/dense/kernel")]
+    )
     assert "(a re-run cell or a scope opened twice numbers the later one)" in graph.why
     (two,) = pair_all([target("a_1/b_1/k")], [key("a/b/k")])
     assert two.why.startswith(
