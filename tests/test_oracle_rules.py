@@ -66,6 +66,24 @@ def test_a_tf_variable_in_a_reopened_variable_scope_follows_its_name_scope():
     )
 
 
+def test_a_tf_variable_in_a_variable_scope_without_its_name_scope_is_blamed_on_that(tf):
+    # variable_scope("vs", auxiliary_name_scope=False) opens no name scope: tf.Variable
+    # there is named "w" (TensorFlow says so below), get_variable code saved "vs/w".
+    from scopekit import capture
+
+    with capture() as cap:
+        with tf.compat.v1.variable_scope("vs", auxiliary_name_scope=False):
+            made = tf.compat.v1.Variable(tf.zeros([2]), name="w")
+    assert made.name == "w:0"
+    (record,) = cap.variables
+    assert likely_cause(record, "vs/w", cap.scopes) == (
+        "ignored_name_scope",
+        "tf.Variable follows the name scope '(top level)', not the variable scope 'vs': the "
+        "cell makes w, the checkpoint has vs/w (saved by get_variable code, which follows "
+        "the variable scope)",
+    )
+
+
 @pytest.mark.parametrize(
     "record, saved",
     [
@@ -174,6 +192,10 @@ def test_a_scope_reopened_with_a_number_is_named_with_what_was_asked():
     for asked in ("outer/block", "block/"):
         rule, cause = likely_cause(record, "block/w", [scope("name_scope", asked, "block_1")])
         assert cause == reopened, asked
+    # Only the trailing "/" is taken off the name asked for.
+    box = var("BOX_1/w", ns="BOX_1", vs="", creator="Variable")
+    rule, cause = likely_cause(box, "BOX/w", [scope("name_scope", "BOX", "BOX_1")])
+    assert "the scope 'BOX' was reopened as 'BOX_1'" in cause
     # variable_scope(None, default_name="block"): no name asked, the default is.
     vs_record = var("block_1/w", ns="block_1", vs="block_1")
     made = [scope("variable_scope", None, "block_1", "block_1", default_name="block")]
