@@ -123,6 +123,11 @@ def test_tf1_layer_names_pair_with_keras_names_and_say_which():
         "'weights' is 'kernel'",
     ]
     assert {p.confidence for p in rows} == {"rule"}
+    # A target no key fits (no name, or the name at another shape) does not stop the others.
+    rows = pair_all([target("lone/v", (5,)), target("a/kernel", (5, 5))] + targets,
+                    keys + [key("a/weights", (6, 6))])
+    assert chosen(rows)["enc/dense/kernel"] == ("enc/dense/weights", "renamed")
+    assert chosen(rows)["enc/layer_normalization/kernel"] == ("enc/LayerNorm/weights", "renamed")
     # Renaming works both ways: TF1 names in the port, Keras names in the checkpoint.
     (row,) = pair_all([target("x/weights", (4, 4))], [key("x/kernel", (4, 4))])
     assert (row.key, row.rule) == ("x/kernel", "renamed")
@@ -134,7 +139,7 @@ def test_tf1_layer_names_pair_with_keras_names_and_say_which():
 
 
 def test_numbered_names_pair_in_number_order_whatever_order_they_come_in():
-    keys = [key("dense_1/kernel", (3, 3)), key("dense/kernel", (3, 3))]
+    keys = [key("dense/kernel", (3, 3)), key("dense_1/kernel", (3, 3))]  # in key order
     targets = [target("dense_3/kernel", (3, 3)), target("dense_2/kernel", (3, 3))]
     rows = pair_all(targets, keys)
     assert chosen(rows) == {
@@ -142,11 +147,29 @@ def test_numbered_names_pair_in_number_order_whatever_order_they_come_in():
         "dense_3/kernel": ("dense_1/kernel", "numbered"),
     }
     assert [p.variable for p in rows] == ["dense_3/kernel", "dense_2/kernel"]
+    rows = pair_all(targets, keys[::-1])
+    assert chosen(rows)["dense_2/kernel"] == ("dense/kernel", "numbered")
     assert rows[1].why == (
         "a _N number: 'dense_2' here, 'dense' in the checkpoint (a re-run cell or a scope "
         "opened twice numbers the later one); 2 such names, paired in number order"
     )
     assert {p.confidence for p in rows} == {"rule"}
+
+
+def test_numbers_are_compared_as_numbers_and_every_group_is_paired():
+    # 'd_10' sorts before 'd_9' as text; as numbers 9 comes first. After the d/k group,
+    # the x/w group (another stem) is paired too.
+    rows = pair_all(
+        [target("d_10/k"), target("d_9/k"), target("k/x"), target("k_1/x"), target("x_1/w")],
+        [key("d/k"), key("d_1/k"), key("k_10/x"), key("k_9/x"), key("x/w")],
+    )
+    assert chosen(rows) == {
+        "d_9/k": ("d/k", "numbered"),
+        "d_10/k": ("d_1/k", "numbered"),
+        "k/x": ("k_9/x", "numbered"),
+        "k_1/x": ("k_10/x", "numbered"),
+        "x_1/w": ("x/w", "numbered"),
+    }
 
 
 def test_a_numbered_name_says_whose_number_differs():
@@ -216,6 +239,11 @@ def test_an_outer_scope_on_either_side_and_the_longest_tail_wins():
     assert why["head/kernel"] == "a missing outer scope: the checkpoint has 'tower_0/' in front"
     assert why["model/dense/kernel"] == "an extra outer scope: the target has 'model/' in front"
     assert why["a/b/c/k"] == "an extra outer scope: the target has 'a/' in front"
+    # A key of the target's own (TF1) name but another shape does not stop the search
+    # for a shorter tail.
+    (row,) = pair_all([target("model/dense/kernel", (3, 3))],
+                      [key("model/dense/weights", (5, 5)), key("dense/kernel", (3, 3))])
+    assert (row.key, row.rule) == ("dense/kernel", "outer_scope")
     (renamed,) = pair_all([target("dense/kernel", (3, 3))], [key("tower_0/dense/weights", (3, 3))])
     assert (renamed.key, renamed.rule) == ("tower_0/dense/weights", "outer_scope")
     assert renamed.why == (
@@ -229,6 +257,11 @@ def test_outer_scopes_that_fit_twice_are_refused_and_name_the_rivals():
     assert (row.key, row.confidence, row.rule) == (None, "ambiguous", "outer_scope")
     assert row.alternatives == ("a/k", "b/k")
     assert row.why == "2 keys fit (an extra or missing outer scope)"
+    assert (row.shape, row.dtype) == ((2,), "float32")
+    # One key has a scope more in front, the other one less: both fit, neither is chosen.
+    (row,) = pair_all([target("a/k")], [key("x/a/k"), key("k")])
+    assert (row.key, row.confidence) == (None, "ambiguous")
+    assert set(row.alternatives) == {"x/a/k", "k"}
     names = ["a/w", "b/w", "c/w", "d/w", "e/w"]
     rows = pair_all([target(n) for n in names], [key("w")])
     assert all(p.key is None and p.confidence == "ambiguous" for p in rows)
@@ -284,10 +317,28 @@ def test_layers_of_the_same_shapes_pair_in_creation_order():
         "names say nothing: layer 2 of 2 with the same shapes, in creation order on both "
         "sides (shape [3], role bias)"
     )
+    # The port made y first: y takes l1.
+    y_first = [t._replace(order=(t.order + 2) % 4) for t in PORT]
+    assert chosen(pair_all(y_first, two_layers()))["y/kernel"] == ("l1/kernel", "shape_order")
     # The checkpoint made l2 first: then x, made first, takes l2.
     made_first = pair_all(PORT, sorted(two_layers("l2", "l1"), key=lambda k: k.key))
     assert chosen(made_first)["x/kernel"] == ("l2/kernel", "shape_order")
     assert chosen(made_first)["y/bias"] == ("l1/bias", "shape_order")
+
+
+def test_the_key_made_first_has_order_zero_and_a_lone_layer_pairs_after_an_unmatched_one():
+    rows = pair_all(
+        [target("p/kernel", (5, 5), 0), target("x/kernel", (3, 3), 1),
+         target("y/kernel", (3, 3), 2), target("z/bias", (7,), 3)],
+        [key("a/kernel", (3, 3), order=1), key("b/kernel", (3, 3), order=0),
+         key("c/bias", (7,), order=2)],
+    )
+    assert chosen(rows) == {
+        "p/kernel": (None, ""),  # no [5, 5] key: its signature pairs nothing
+        "x/kernel": ("b/kernel", "shape_order"),  # b was made first (order 0)
+        "y/kernel": ("a/kernel", "shape_order"),
+        "z/bias": ("c/bias", "shape_order"),
+    }
 
 
 def test_without_a_recorded_order_same_shaped_layers_are_not_guessed():
@@ -295,6 +346,7 @@ def test_without_a_recorded_order_same_shaped_layers_are_not_guessed():
     assert all(p.key is None and p.confidence == "ambiguous" for p in rows)
     assert {p.rule for p in rows} == {"only_shape"}
     assert rows[0].alternatives == ("l1/kernel", "l2/kernel")
+    assert (rows[0].shape, rows[0].dtype) == ((3, 3), "float32")
     assert rows[0].why == (
         "2 unused keys have this shape and role, and 1 other variable(s) of this shape are "
         "unpaired; names say nothing and creation order did not decide"
@@ -304,11 +356,11 @@ def test_without_a_recorded_order_same_shaped_layers_are_not_guessed():
 def test_a_layer_pairs_by_role_whatever_order_its_members_were_made_in():
     # TF-slim makes beta before gamma, Keras gamma before beta; all four are [4].
     keys = [
-        key("unit/BatchNorm/beta", (4,), order=0),
-        key("unit/BatchNorm/gamma", (4,), order=1),
-        key("unit/BatchNorm/moving_mean", (4,), order=2),
-        key("unit/BatchNorm/moving_variance", (4,), order=3),
-        key("unit/weights", (1, 4), order=4),
+        key("unit/conv1/BatchNorm/beta", (4,), order=0),
+        key("unit/conv1/BatchNorm/gamma", (4,), order=1),
+        key("unit/conv1/BatchNorm/moving_mean", (4,), order=2),
+        key("unit/conv1/BatchNorm/moving_variance", (4,), order=3),
+        key("unit/conv1/weights", (1, 4), order=4),
     ]
     targets = [
         target("conv/kernel", (1, 4), 0),
@@ -319,11 +371,11 @@ def test_a_layer_pairs_by_role_whatever_order_its_members_were_made_in():
     ]
     rows = pair_all(targets, sorted(keys, key=lambda k: k.key))
     assert chosen(rows) == {
-        "conv/kernel": ("unit/weights", "shape_order"),
-        "norm/gamma": ("unit/BatchNorm/gamma", "shape_order"),
-        "norm/beta": ("unit/BatchNorm/beta", "shape_order"),
-        "norm/moving_mean": ("unit/BatchNorm/moving_mean", "shape_order"),
-        "norm/moving_variance": ("unit/BatchNorm/moving_variance", "shape_order"),
+        "conv/kernel": ("unit/conv1/weights", "shape_order"),
+        "norm/gamma": ("unit/conv1/BatchNorm/gamma", "shape_order"),
+        "norm/beta": ("unit/conv1/BatchNorm/beta", "shape_order"),
+        "norm/moving_mean": ("unit/conv1/BatchNorm/moving_mean", "shape_order"),
+        "norm/moving_variance": ("unit/conv1/BatchNorm/moving_variance", "shape_order"),
     }
     assert rows[0].why == (
         "names say nothing: the only layer of this shape on each side (shape [1, 4], role kernel)"
@@ -331,10 +383,10 @@ def test_a_layer_pairs_by_role_whatever_order_its_members_were_made_in():
 
 
 def test_members_without_a_role_keep_their_creation_order():
-    keys = [key("a/q", (2,), order=1), key("a/p", (2,), order=0)]
+    keys = [key("a/q", (2,), order=0), key("a/p", (2,), order=1)]  # q was made first
     targets = [target("b/first", (2,), 0), target("b/second", (2,), 1)]
     rows = pair_all(targets, sorted(keys, key=lambda k: k.key))
-    assert chosen(rows) == {"b/first": ("a/p", "shape_order"), "b/second": ("a/q", "shape_order")}
+    assert chosen(rows) == {"b/first": ("a/q", "shape_order"), "b/second": ("a/p", "shape_order")}
     assert rows[0].why == "names say nothing: the only layer of this shape on each side (shape [2])"
 
 
@@ -367,6 +419,7 @@ def test_one_key_two_variables_want_goes_to_neither():
         "unpaired; names say nothing and creation order did not decide"
     )
     assert rows[0].alternatives == ("a/kernel",)
+    assert (rows[0].shape, rows[0].dtype) == ((3, 3), "float32")
     # A role-less key two role-less variables of its shape want: neither.
     rows = pair_all([target("p/u", (3, 3)), target("q/v", (3, 3))],
                     [key("a/w", (3, 3)), key("a/bias", (3,))])
@@ -429,7 +482,7 @@ def test_every_key_goes_to_one_variable_at_most_and_every_variable_gets_one_row(
 def test_a_row_as_json():
     import json
 
-    rows = pair_all([target("a/k", (2, 3)), target("zz", None)], [key("a/k", (2, 3))])
+    rows = pair_all([target("a/k", (2, 3)), target("zz", (5,))], [key("a/k", (2, 3))])
     assert json.loads(json.dumps([p.to_dict() for p in rows])) == [
         {
             "variable": "a/k", "shape": [2, 3], "dtype": "float32", "key": "a/k",
@@ -437,7 +490,7 @@ def test_a_row_as_json():
             "rule": "exact", "why": "the same name", "alternatives": [], "problem": "",
         },
         {
-            "variable": "zz", "shape": None, "dtype": "float32", "key": None,
+            "variable": "zz", "shape": [5], "dtype": "float32", "key": None,
             "saved_name": "", "checkpoint_shape": None, "confidence": "no key", "rule": "",
             "why": "no key: no name rule applies and no unused key has this shape",
             "alternatives": [], "problem": "",
