@@ -282,6 +282,20 @@ def test_apply_refuses_rows_without_a_decision_and_loads_nothing(write, port):
     assert all(not v.numpy().any() for v in port.values())
 
 
+def test_a_row_ambiguous_among_four_keys_names_three_and_counts_the_fourth(tf, write):
+    prefix = write("four", {"a/w": [6], "b/w": [6], "c/w": [6], "d/w": [6]})
+    made = plan(prefix, list(variables(tf, {"x/w": (6,)}).values()))
+    with pytest.raises(PlanError) as info:
+        made.apply()
+    assert str(info.value).endswith(
+        "x/w: ambiguous between 'a/w', 'b/w', 'c/w' and 1 more; choose with "
+        "overrides={'x/w': <key>}"
+    )
+    assert "      candidates: 'a/w', 'b/w', 'c/w' and 1 more" in made.to_text().splitlines()
+    assert _Tables(made.to_html()).tables[0][1][1] == "one of 'a/w', 'b/w', 'c/w' and 1 more"
+    assert "# 'x/w': ambiguous, one of 'a/w', 'b/w', 'c/w', 'd/w'" in made.to_code()
+
+
 def test_overrides_decide_and_apply_loads_every_value_from_its_key(tf, write, port):
     prefix = write("m", SAVED)
     made = plan(prefix, list(port.values()))
@@ -328,6 +342,9 @@ def test_overrides_that_cannot_be_are_refused_with_what_to_give(tf, write, port)
     with pytest.raises(PlanError) as info:
         made.with_overrides({"nope": "left/w"})
     assert str(info.value) == "overrides: 'nope' is not a variable of the target."
+    with pytest.raises(PlanError) as info:
+        made.with_overrides({3: "left/w"})  # not a name, not a variable: said as given
+    assert str(info.value) == "overrides: 3 is not a variable of the target."
     with pytest.raises(PlanError, match="'global_step' is not a variable"):
         made.with_overrides({"global_step": "global_step"})  # a counter: not planned
     with pytest.raises(PlanError) as info:
@@ -373,6 +390,24 @@ def test_a_shape_problem_is_refused_even_with_skip_unpaired(tf, write):
         "  enc/kernel: shape [4, 3] saved, [4, 5] here (a layer or input size changed)"
     )
     assert not made["enc/bias"].numpy().any()
+
+
+@pytest.mark.parametrize("count, more", [(10, ""), (11, "\n  ... 1 more")])
+def test_ten_refusals_are_all_shown_and_an_eleventh_is_counted(tf, write, count, more):
+    made = variables(tf, {f"gone_{i:02d}/w": (11,) for i in range(count)})
+    with pytest.raises(PlanError) as info:
+        plan(write("m", SAVED), list(made.values())).apply()
+    assert str(info.value).endswith(
+        "\n  gone_09/w: no key (pass skip_unpaired=True to keep it)" + more
+    )
+    doubles = write(f"doubles_{count}", {f"d{i:02d}": [2] for i in range(count)}, "float64")
+    made = variables(tf, {f"d{i:02d}": (2,) for i in range(count)})
+    with pytest.raises(PlanError) as info:
+        plan(doubles, list(made.values())).apply()
+    message = str(info.value)
+    assert message.count("dtype float64 saved, float32 here") == 10
+    assert message.endswith("d09: dtype float64 saved, float32 here (pass cast=True to convert)"
+                            + more)
 
 
 def test_many_refusals_show_ten_and_count_the_rest(tf, write):
@@ -421,12 +456,14 @@ def test_a_failed_assignment_puts_back_what_was_already_loaded(tf, write):
             raise ValueError("read-only")
 
     kernel = tf.Variable(np.full((4, 3), 5.0, np.float32), name="kernel")
-    prefix = write("kb", {"kernel": [4, 3], "b": [3]})
-    result = plan(prefix, [kernel, ReadOnly()])
+    scale = tf.Variable(np.full(2, 7.0, np.float32), name="scale")
+    prefix = write("ksb", {"kernel": [4, 3], "scale": [2], "b": [3]})
+    result = plan(prefix, [kernel, scale, ReadOnly()])
     with pytest.raises(PlanError) as info:
         result.apply()
     assert str(info.value) == "Nothing was loaded: assigning b failed (read-only)."
     np.testing.assert_array_equal(kernel.numpy(), np.full((4, 3), 5.0))
+    np.testing.assert_array_equal(scale.numpy(), np.full(2, 7.0))
 
 
 def test_an_eager_capture_plans_by_name_but_has_nothing_to_load_into(write):
@@ -499,11 +536,110 @@ def test_a_graph_target_needs_a_session_to_cast_and_the_session_of_its_graph(tf,
     )
 
 
+def session(tf, graph):
+    """A TF1 Session with its own threads (a forked test worker cannot use the shared ones)."""
+    config = tf.compat.v1.ConfigProto(use_per_session_threads=True)
+    return tf.compat.v1.Session(graph=graph, config=config)
+
+
 def test_without_a_session_the_graph_reads_the_checkpoint_when_initialized(tf, write):
     prefix = write("kb", {"kernel": [4, 3], "b": [3]})
     kernel = graph_variable(tf, "kernel", (4, 3))
     assert plan(prefix, [kernel]).apply() == {"kernel": "kernel"}
-    # init_from_checkpoint rewires the initializer to restore the key from the prefix.
-    restores = [op for op in kernel.graph.get_operations() if op.type == "RestoreV2"]
-    assert restores, [op.type for op in kernel.graph.get_operations()]
-    assert re.search(r"kernel", str(restores[0].inputs[1].op.get_attr("value")))
+    with session(tf, kernel.graph) as running:
+        running.run(kernel.initializer)
+        np.testing.assert_array_equal(running.run(kernel), saved(tf, prefix, "kernel"))
+
+
+def test_with_a_session_the_values_are_assigned_and_cast_there(tf, write):
+    prefix = write("kb", {"kernel": [4, 3], "b": [3]})
+    graph = tf.Graph()
+    with graph.as_default():
+        kernel = tf.compat.v1.Variable(np.zeros((4, 3), np.float32), name="enc/kernel")
+        bias = tf.compat.v1.Variable(np.zeros(3, np.float64), name="enc/b")
+    with session(tf, graph) as running:
+        running.run([kernel.initializer, bias.initializer])
+        result = plan(prefix, [kernel, bias])
+        with pytest.raises(PlanError, match="dtype float32 saved, float64 here"):
+            result.apply(session=running)
+        assert result.apply(session=running, cast=True) == {"enc/kernel": "kernel",
+                                                            "enc/b": "b"}
+        np.testing.assert_array_equal(running.run(kernel), saved(tf, prefix, "kernel"))
+        np.testing.assert_array_equal(running.run(bias), saved(tf, prefix, "b"))
+    # The load's own ops sit in one scope, apart from the model's.
+    assert {op.name.split("/")[0] for op in graph.get_operations()
+            if op.type == "Placeholder"} == {"scopekit_load"}
+
+
+def test_object_based_overrides_take_the_key_or_the_saved_name(tf, tmp_path):
+    left = tf.Variable(np.full(2, 1.0, np.float32), name="enc/w")
+    right = tf.Variable(np.full(2, 2.0, np.float32), name="dec/w")
+    prefix = tf.train.Checkpoint(l=left, r=right).write(os.fspath(tmp_path / "obj"))
+    target = tf.Variable(np.zeros(2, np.float32), name="x/w")
+    made = plan(prefix, [target])
+    assert made.format == "object-based" and made.pairs[0].confidence == "ambiguous"
+    assert "  l/.ATTRIBUTES/VARIABLE_VALUE (saved from enc/w)  [2]" in made.to_text().splitlines()
+    by_key = made.with_overrides({"x/w": "r/.ATTRIBUTES/VARIABLE_VALUE"})
+    by_saved = made.with_overrides({"x/w": "dec/w"})
+    assert by_key.pairs == by_saved.pairs
+    assert by_key.pairs[0].key == "r/.ATTRIBUTES/VARIABLE_VALUE"
+    made.apply(overrides={"x/w": "dec/w"})
+    np.testing.assert_array_equal(target.numpy(), right.numpy())
+
+
+def test_a_damaged_data_file_loads_nothing_and_says_so(tf, tmp_path):
+    prefix = os.fspath(tmp_path / "m")
+    tf.raw_ops.SaveV2(prefix=prefix, tensor_names=["kernel"], shape_and_slices=[""],
+                      tensors=[tf.fill([40, 30], 3.0)])
+    kernel = tf.Variable(np.zeros((40, 30), np.float32), name="kernel")
+    made = plan(prefix, [kernel])
+    (data,) = [p for p in os.listdir(tmp_path) if p.startswith("m.data")]
+    with open(tmp_path / data, "r+b") as file:
+        file.truncate(8)
+    with pytest.raises(PlanError) as info:
+        made.apply()
+    assert re.fullmatch(
+        r"Nothing was loaded: TensorFlow cannot read kernel from the checkpoint \(\w+Error\); "
+        r"its \.data files are damaged or incomplete\.",
+        str(info.value),
+    ), str(info.value)
+    assert not kernel.numpy().any()
+
+
+def test_a_variable_of_unknown_shape_loads_the_key_of_its_name(tf, write):
+    prefix = write("m", SAVED)
+    free = tf.Variable(np.zeros(3, np.float32), shape=tf.TensorShape(None), name="unused/k")
+    made = plan(prefix, [free])
+    assert made.ok and made.pairs[0].shape is None
+    assert made.apply() == {"unused/k": "unused/k"}
+    np.testing.assert_array_equal(free.numpy(), saved(tf, prefix, "unused/k"))
+
+
+def test_long_plan_sections_are_cut_and_say_where_the_rest_is():
+    from scopekit.checkpoint import Pair, Plan
+    from scopekit.checkpoint.reading import CheckpointKey
+
+    def key(name, holds="weight"):
+        return CheckpointKey(name, name, (2,), "", holds)
+
+    undecided = [Pair(f"u{i}", (2,), "float32", confidence="ambiguous", rule="only_shape",
+                      why="why", alternatives=tuple(f"a{j}" for j in range(6)))
+                 for i in range(27)]
+    decided = [Pair(f"d{i}", (2,), "float32", key=f"k{i}", saved_name=f"k{i}",
+                    checkpoint_shape=(2,), confidence="exact", rule="exact", why="same")
+               for i in range(26)]
+    made = Plan(
+        checkpoint="big", format="name-based", pairs=undecided + decided,
+        unused=[key(f"n{i}") for i in range(28)],
+        optimizer_state=[key(f"o{i}", "optimizer") for i in range(20)],
+        counters=[key(f"c{i}", "counter") for i in range(9)],
+        skipped=[f"s{i}" for i in range(30)],
+    )
+    text, html = made.to_text().splitlines(), made.to_html()
+    for more, where in ((2, ".pairs"), (1, ".pairs"), (3, ".unused"),
+                        (4, ".optimizer_state, .counters"), (5, ".skipped")):
+        line = f"... {more} more (all of them are in {where})"
+        assert "  " + line in text
+        assert f"<p>{line}</p>" in html
+    assert "      candidates: 'a0', 'a1', 'a2' and 3 more" in text
+    assert "# 'u0': ambiguous, one of 'a0', 'a1', 'a2', 'a3', 'a4' and 1 more" in made.to_code()
