@@ -88,6 +88,11 @@ def test_an_object_path_names_the_variable_its_key_was_saved_under():
     assert row.why == (
         "the tf.train.Checkpoint key is the variable's name + /.ATTRIBUTES/VARIABLE_VALUE"
     )
+    # A name-based key as long as an object path is not read as one: only the suffix counts.
+    tail = "/quantizer/scales/ema_value"
+    assert len(tail) == len(SUFFIX)
+    (row,) = pair_all([target("dense/kernel", (3, 3))], [key("dense/kernel" + tail, (3, 3))])
+    assert row.rule != "object_path"
 
 
 def test_tf1_layer_names_pair_with_keras_names_and_say_which():
@@ -482,7 +487,8 @@ def test_every_key_goes_to_one_variable_at_most_and_every_variable_gets_one_row(
 def test_a_row_as_json():
     import json
 
-    rows = pair_all([target("a/k", (2, 3)), target("zz", (5,))], [key("a/k", (2, 3))])
+    rows = pair_all([target("a/k", (2, 3)), target("zz", (5,)), target("free", None)],
+                    [key("a/k", (2, 3))])
     assert json.loads(json.dumps([p.to_dict() for p in rows])) == [
         {
             "variable": "a/k", "shape": [2, 3], "dtype": "float32", "key": "a/k",
@@ -491,6 +497,12 @@ def test_a_row_as_json():
         },
         {
             "variable": "zz", "shape": [5], "dtype": "float32", "key": None,
+            "saved_name": "", "checkpoint_shape": None, "confidence": "no key", "rule": "",
+            "why": "no key: no name rule applies and no unused key has this shape",
+            "alternatives": [], "problem": "",
+        },
+        {
+            "variable": "free", "shape": None, "dtype": "float32", "key": None,
             "saved_name": "", "checkpoint_shape": None, "confidence": "no key", "rule": "",
             "why": "no key: no name rule applies and no unused key has this shape",
             "alternatives": [], "problem": "",

@@ -643,3 +643,22 @@ def test_long_plan_sections_are_cut_and_say_where_the_rest_is():
         assert f"<p>{line}</p>" in html
     assert "      candidates: 'a0', 'a1', 'a2' and 3 more" in text
     assert "# 'u0': ambiguous, one of 'a0', 'a1', 'a2', 'a3', 'a4' and 1 more" in made.to_code()
+
+
+def test_a_checkpoint_rewritten_after_planning_is_checked_again_when_loading(tf, tmp_path):
+    # A training job may write the same prefix again between plan() and apply().
+    prefix = os.fspath(tmp_path / "moving")
+
+    def save(shape):
+        tf.raw_ops.SaveV2(prefix=prefix, tensor_names=["w"], shape_and_slices=[""],
+                          tensors=[tf.fill(shape, 4.0)])
+
+    save([2])
+    w = tf.Variable(np.zeros(2, np.float32), name="w")
+    made = plan(prefix, [w])
+    assert made.ok
+    save([3])
+    with pytest.raises(PlanError) as info:
+        made.apply()
+    assert str(info.value) == "Nothing was loaded:\n  w: w holds shape [3], the variable has [2]"
+    assert not w.numpy().any()
