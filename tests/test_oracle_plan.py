@@ -4,8 +4,9 @@ Each checkpoint is written with ``tf.raw_ops.SaveV2`` (distinct values per key, 
 .meta file) and the target is a list of eager ``tf.Variable`` objects, so the test
 knows which key each variable is meant to load; after ``apply()`` every variable is
 compared with the tensor ``tf.train.load_checkpoint`` reads for that key, and a
-refused load must leave every value as it was. No TF1 Session and no Keras model:
-fast enough to run for every mutant of ``plan.py``.
+refused load must leave every value as it was. Graph targets are loaded in a TF1
+Session with its own threads (the shared ones hang in mutmut's forked workers). No
+Keras model: fast enough to run for every mutant of ``plan.py``.
 """
 
 import os
@@ -324,7 +325,7 @@ class Named:
         self.__dict__.update(names)
 
 
-def test_overrides_by_variable_by_name_with_or_without_output_and_by_saved_name(tf, write):
+def test_overrides_by_variable_reference_name_keras_path_or_output_name(tf, write):
     prefix = write("m", SAVED)
     made = variables(tf, {"x/w": (6,), "y/w": (6,)})
     keras_like = Named(path="x/w")
@@ -495,8 +496,7 @@ def test_a_target_of_counters_only_is_refused(tf, write):
 
 
 # ---------------------------------------------------------------------------
-# Graph targets (no session is run here: loading into a graph is checked in
-# test_checkpoint_plan.py with a real one)
+# Graph targets
 
 
 def graph_variable(tf, name, shape, dtype=np.float32):
