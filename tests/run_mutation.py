@@ -106,7 +106,8 @@ MODULES = {
     # records. test_checkpoint.py's tests that open a TF1 Session, build Keras models or
     # run the IPython shell are left out: in mutmut's forked workers they run out of its
     # CPU-time limit (exit -24) on most mutants, which counts them as killed and costs
-    # about 20 s each.
+    # about 20 s each (a Session on TF's shared threads hangs in a forked process once
+    # the parent has used one; use_per_session_threads=True avoids it).
     "compare": (
         "scopekit/checkpoint/compare.py",
         [
@@ -148,8 +149,8 @@ MODULES = {
             "tests/test_checkpoint.py::test_indexed_pairing_gives_the_quadratic_pairings_answers",
         ],
     ),
-    # As for pairing: checkpoints written with tf.raw_ops.SaveV2, eager variables, graph
-    # variables that are never run (a TF1 Session in a forked worker runs out of time).
+    # As for pairing: checkpoints written with tf.raw_ops.SaveV2, eager variables, and
+    # graph variables run in Sessions with their own threads (see "compare").
     "plan": (
         "scopekit/checkpoint/plan.py",
         [
