@@ -536,11 +536,6 @@ def _order_why(key: CheckpointKey, number: int, count: int) -> str:
     )
 
 
-def _same_role(a: str, b: str) -> bool:
-    ra, rb = _role(a), _role(b)
-    return not ra or not rb or ra == rb
-
-
 def _numbered_why(target, key, group_size: int) -> str:
     here = target.name.split("/")
     there = key.saved_name.split("/")

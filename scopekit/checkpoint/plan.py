@@ -108,7 +108,8 @@ class Plan:
         for target, wanted in overrides.items():
             name = target if isinstance(target, str) else _name_of(target)
             if name not in self._targets:
-                raise PlanError(f"overrides: {name!r} is not a variable of the target.")
+                shown = name or target  # something without a name: say what was given
+                raise PlanError(f"overrides: {shown!r} is not a variable of the target.")
             key = self._keys.get(wanted) or by_saved.get(wanted)
             if key is None:
                 raise PlanError(

@@ -45,9 +45,11 @@ def _numbered_pair(x: str, y: str) -> bool:
 def _rule_ignored_name_scope(var, saved: str, scopes=()) -> str:
     base = basename(var.name)
     ns, vs = var.name_scope, var.variable_scope
-    if ns == vs or not ns:
+    if ns == vs:
         return ""
-    if var.creator == "get_variable" and saved == f"{ns}/{base}":
+    # An empty name scope counts: variable_scope(..., auxiliary_name_scope=False) opens
+    # none, so a tf.Variable there gets no prefix while get_variable code saved vs/name.
+    if var.creator == "get_variable" and ns and saved == f"{ns}/{base}":
         return (
             f"get_variable ignored the name scope '{ns}': the cell makes {var.name} "
             f"(variable scope '{vs or '(top level)'}' only), the checkpoint has {saved}, "
@@ -55,9 +57,9 @@ def _rule_ignored_name_scope(var, saved: str, scopes=()) -> str:
         )
     if var.creator == "Variable" and vs and saved == f"{vs}/{base}":
         return (
-            f"tf.Variable follows the name scope '{ns}', not the variable scope '{vs}': "
-            f"the cell makes {var.name}, the checkpoint has {saved} (saved by get_variable "
-            "code, which follows the variable scope)"
+            f"tf.Variable follows the name scope '{ns or '(top level)'}', not the variable "
+            f"scope '{vs}': the cell makes {var.name}, the checkpoint has {saved} (saved by "
+            "get_variable code, which follows the variable scope)"
         )
     return ""
 
