@@ -148,7 +148,6 @@ def _quoted(items: Sequence[str], limit: int) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-
 def pair_all(targets: List[TargetVariable], keys: List[CheckpointKey]) -> List[Pair]:
     """One row per target, in the targets' order: the rule ladder run once."""
     return _Pairing(targets, keys).run()
@@ -248,7 +247,7 @@ class _Pairing:
 
     def run(self) -> List[Pair]:
         self.exact()
-        self.by_name("exact", lambda n: n, lambda k: k.saved_name, shape_problem_ok=True)
+        self.by_name("exact", lambda n: n, lambda k: k.saved_name)  # names saved twice
         self.by_name(
             "object_path",
             lambda n: n,
@@ -292,7 +291,6 @@ class _Pairing:
         target_form: Callable[[str], str],
         key_form: Callable[[CheckpointKey], Optional[str]],
         why: Optional[Callable] = None,
-        shape_problem_ok: bool = False,
     ) -> None:
         """Pair where the two forms are equal; several fits make the row ambiguous."""
         index = defaultdict(list)
@@ -309,8 +307,6 @@ class _Pairing:
             if not candidates:
                 continue
             fitting = [k for k in candidates if _fits(target, k)]
-            if not fitting and shape_problem_ok and len(candidates) == 1:
-                fitting = list(candidates)  # one name, wrong shape: show it as a problem
             if not fitting:
                 continue
             found[target.name] = (target, fitting)
