@@ -230,3 +230,22 @@ def test_error_line_names_the_error_and_says_what_is_shown():
     assert words.error_line(_capture(error=KeyError("k"))) == (
         "The cell raised KeyError: 'k'\nWhat it made before that is shown above."
     )
+
+
+def test_error_line_when_the_errors_own_message_cannot_be_read():
+    class Unprintable(Exception):
+        def __str__(self):
+            raise ValueError("no")
+
+    assert words.error_line(_capture(error=Unprintable())) == (
+        "The cell raised Unprintable: (its message could not be read: ValueError)\n"
+        "What it made before that is shown above."
+    )
+
+
+def test_an_op_below_a_call_two_levels_down_is_the_calls_own():
+    # 'total/inner/ReadVariableOp' lies under the call 'total' (no op named
+    # 'total/inner'): it belongs to that call and is not listed on its own.
+    ops = [_op("total"), _op("total/inner/ReadVariableOp"), _op("other/x")]
+    rows, total = words.origin_rows(_capture(ops))
+    assert [r.name for r in rows] == ["total", "other/x"] and total == 2
