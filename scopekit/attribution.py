@@ -119,8 +119,13 @@ def _variable_notes(var) -> Iterable[Note]:
         )
     if var.reused:
         yield Note("reused", var.name, f"reused {var.name}")
-    elif var.requested.endswith("/") and var.name == var.requested.rstrip("/"):
-        # A name ending in "/" is taken whole, outside the scopes in force.
+    elif (
+        var.creator == "Variable"
+        and var.requested.endswith("/")
+        and var.name == var.requested.rstrip("/")
+    ):
+        # tf.Variable takes a name ending in "/" whole, outside the scopes in force
+        # (get_variable only drops the "/": its name follows the variable scope).
         outside = var.variable_scope or var.name_scope
         if outside and not var.name.startswith(outside + "/"):
             yield Note(

@@ -408,3 +408,27 @@ def test_a_variable_scope_without_a_name_scope_inside_a_numbered_one_is_not_reop
                 c = tf.constant(1.0, name="c")
     assert (ns, c.name) == ("layer_2", "layer_2/c:0")
     assert _notes(cap) == []
+
+
+def test_get_variable_with_a_trailing_slash_is_not_said_to_be_taken_whole(tf):
+    # At the top level get_variable("x/") and tf.Variable(name="t/") both give a bare
+    # name, for different reasons: get_variable follows the (empty) variable scope and
+    # drops the '/'; only tf.Variable takes the name whole.
+    v1 = tf.compat.v1
+    with capture() as cap:
+        with v1.name_scope("foo"):
+            x = v1.get_variable("x/", shape=())
+            t = tf.Variable(1.0, name="t/")
+    assert (x.name, t.name) == ("x:0", "t:0")
+    assert _notes(cap) == [
+        {
+            "kind": "ignored_name_scope",
+            "subject": "x",
+            "message": "get_variable ignored name scope 'foo': x follows the top level",
+        },
+        {
+            "kind": "absolute",
+            "subject": "t",
+            "message": "'t/' ends with '/', so it is used as the whole name: t, not under 'foo'",
+        },
+    ]
