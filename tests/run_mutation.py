@@ -58,6 +58,11 @@ MODULES = {
                     "test_nested_series_paths_labels_and_sums",
                     "test_a_series_takes_its_origin_from_its_first_member",
                     "test_a_name_scope_the_user_reenters_is_no_longer_only_a_variable_scopes",
+                    "test_glued_numbers_fold_from_five_siblings_at_the_top_level",
+                    "test_series_of_series_label_path_members_and_neighbours",
+                    "test_a_number_written_twice_still_folds_in_creation_order",
+                    "test_a_library_scope_holding_a_user_scope_is_not_dimmed",
+                    "test_variable_view_keeps_an_op_with_the_variable_whose_name_it_extends",
                 )
             ),
             "tests/test_oracle_widget_wide.py",

@@ -409,3 +409,114 @@ def test_a_name_scope_the_user_reenters_is_no_longer_only_a_variable_scopes():
     root = build_tree([], [], scopes)
     assert not root.find("vs_1").opened_by_variable_scope
     assert badge_words(root.find("vs_1")) == [("N", "name scope")]
+
+
+# -- Series of series, glued numbers, and where folding stops (hand-made records). -----
+
+
+def _outline(root):
+    """Every node's path below the root, depth first in display order."""
+    return [node.path for node in root.walk() if node is not root]
+
+
+def _ops(*names):
+    return [_op_record(name, name.rpartition("/")[0]) for name in names]
+
+
+def test_glued_numbers_fold_from_five_siblings_at_the_top_level():
+    # conv1..conv5 (exactly five: one series), pool1..pool4 (four: left alone), and
+    # names with no number, before, between and after.
+    names = ["x", "conv3", "conv1", "pool1", "conv2", "pool2", "conv5", "pool3"]
+    names += ["conv4", "pool4", "y"]
+    root = build_tree(_ops(*names), [], [])
+    assert [c.label for c in root.children] == [
+        "x",
+        "conv[1..5]",
+        "pool1",
+        "pool2",
+        "pool3",
+        "pool4",
+        "y",
+    ]
+    conv = root.children[1]
+    assert conv.path == "conv[1..5]"  # a top-level series: no leading '/'
+    assert [m.label for m in conv.children] == [f"conv{i}" for i in range(1, 6)]
+    assert (conv.series_size, conv.op_count) == (5, 5)
+
+
+# Under 'net': blocks b0..b5, each with its own numbered ops b<i>_<j>, made out of
+# order, with plain ops before, between and after them.
+BLOCK_RANGES = {2: range(3, 9), 0: range(2, 7), 1: range(0, 5), 3: range(1, 6)}
+BLOCK_RANGES.update({4: range(1, 6), 5: range(1, 6)})
+
+
+def test_series_of_series_label_path_members_and_neighbours():
+    names = ["net/stem"]
+    for i, numbers in BLOCK_RANGES.items():
+        names += [f"net/b{i}_{j}" for j in numbers]
+        if i == 0:
+            names.append("net/mid")
+    names += ["net/z"]
+    root = build_tree(_ops(*names), [], [])
+    (net,) = root.children
+    assert [c.label for c in net.children] == ["stem", "b[0..5]_[0..8]", "mid", "z"]
+    blocks = net.children[1]
+    # The outer range is the block numbers; the inner one spans every block's range.
+    assert blocks.path == "net/b[0..5]_[0..8]"
+    assert [m.label for m in blocks.children] == [
+        "b0_[2..6]",
+        "b1_[0..4]",
+        "b2_[3..8]",
+        "b3_[1..5]",
+        "b4_[1..5]",
+        "b5_[1..5]",
+    ]
+    assert blocks.children[2].path == "net/b2_[3..8]"
+    assert [m.label for m in blocks.children[2].children] == [f"b2_{j}" for j in range(3, 9)]
+    assert (blocks.series_size, blocks.op_count) == (6, 31)
+    assert net.op_count == 34
+
+
+def test_a_number_written_twice_still_folds_in_creation_order():
+    # 'dense' counts as number 0, like 'dense_0'; 'res01' and 'res1' are both 1.
+    names = ["dense", "dense_0", "dense_1", "dense_2", "dense_3", "dense_4"]
+    names += ["res1", "res01", "res2", "res3", "res4"]
+    root = build_tree(_ops(*names), [], [])
+    dense, res = root.children
+    assert dense.label == "dense_[0..4]"
+    assert [m.label for m in dense.children] == names[:6]
+    assert res.label == "res[1..4]"
+    assert [m.label for m in res.children] == names[6:]
+
+
+def test_a_library_scope_holding_a_user_scope_is_not_dimmed():
+    from scopekit.render.present import present
+
+    scopes = [
+        _scope_record("name_scope", "lib", "", origin="library"),
+        _scope_record("name_scope", "lib/mine", ""),
+        _scope_record("name_scope", "other", "", origin="library"),
+    ]
+    for i in range(5):  # a series of library scopes, one holding the user's scope
+        scopes.append(_scope_record("name_scope", f"layer_{i}", "", origin="library"))
+        scopes.append(_scope_record("name_scope", f"pad_{i}", "", origin="library"))
+    scopes.append(_scope_record("name_scope", "layer_2/mine", ""))
+    root = build_tree([], [], scopes)
+    dimmed = {child.label: present(child).dim for child in root.children}
+    assert dimmed == {"lib": False, "other": True, "layer_[0..4]": False, "pad_[0..4]": True}
+
+
+def test_variable_view_keeps_an_op_with_the_variable_whose_name_it_extends():
+    # tf.Variable('v') in name scope 'foo/bar', variable scope 'bar': its place in
+    # this view is bar/v, and its initializer (named under it) goes with it, even
+    # though an op named 'foo/bar' (made in variable scope 'other') is further out.
+    variables = [_var_record("foo/bar/v", "foo/bar", "bar", creator="Variable")]
+    ops = [
+        _op_record("foo/bar", "foo", "other"),
+        _op_record("foo/bar/v/Initializer", "foo/bar/v", "bar", internal=True),
+    ]
+    root = build_tree(ops, variables, [], view="variable")
+    assert _outline(root) == ["other", "other/bar", "bar", "bar/v", "bar/v/Initializer"]
+    assert root.find("bar/v").variables == variables
+    assert root.find("bar/v/Initializer").op is ops[1]
+    assert root.find("other/bar").op is ops[0]
