@@ -48,10 +48,16 @@ def test_the_same_name_pairs_and_a_wrong_shape_is_shown_as_its_problem():
     assert [p.variable for p in rows] == ["a/kernel", "a/bias"]  # the targets' order
     kernel, bias = rows
     assert (kernel.key, kernel.rule, kernel.confidence, kernel.why, kernel.problem) == (
-        "a/kernel", "exact", "exact", "the same name", ""
+        "a/kernel",
+        "exact",
+        "exact",
+        "the same name",
+        "",
     )
     assert (kernel.saved_name, kernel.shape, kernel.checkpoint_shape) == (
-        "a/kernel", (3, 3), (3, 3)
+        "a/kernel",
+        (3, 3),
+        (3, 3),
     )
     assert kernel.paired and kernel.dtype == "float32"
     # Its own name with another shape: shown as a problem, not swapped for b/bias.
@@ -67,7 +73,7 @@ def test_two_keys_saved_from_one_name_pair_by_shape_or_stay_ambiguous():
     (row,) = pair_all([target("v", (3,))], keys[::-1])  # whatever order they come in
     assert row.key == "b" + SUFFIX
     (row,) = pair_all([target("v", (2,))], [keys[0], key("c" + SUFFIX, (2,), saved="v")])
-    assert (row.key, row.confidence, row.rule) == (None, "ambiguous", "exact")
+    assert (row.variable, row.key, row.confidence, row.rule) == ("v", None, "ambiguous", "exact")
     assert row.alternatives == ("a" + SUFFIX, "c" + SUFFIX)
     assert row.why == "2 keys fit (the same name)"
     assert not row.paired
@@ -83,7 +89,10 @@ def test_an_object_path_names_the_variable_its_key_was_saved_under():
     )
     (row,) = rows
     assert (row.key, row.rule, row.confidence, row.saved_name) == (
-        "enc/kernel" + SUFFIX, "object_path", "rule", "dense/kernel"
+        "enc/kernel" + SUFFIX,
+        "object_path",
+        "rule",
+        "dense/kernel",
     )
     assert row.why == (
         "the tf.train.Checkpoint key is the variable's name + /.ATTRIBUTES/VARIABLE_VALUE"
@@ -129,8 +138,10 @@ def test_tf1_layer_names_pair_with_keras_names_and_say_which():
     ]
     assert {p.confidence for p in rows} == {"rule"}
     # A target no key fits (no name, or the name at another shape) does not stop the others.
-    rows = pair_all([target("lone/v", (5,)), target("a/kernel", (5, 5))] + targets,
-                    keys + [key("a/weights", (6, 6))])
+    rows = pair_all(
+        [target("lone/v", (5,)), target("a/kernel", (5, 5))] + targets,
+        keys + [key("a/weights", (6, 6))],
+    )
     assert chosen(rows)["enc/dense/kernel"] == ("enc/dense/weights", "renamed")
     assert chosen(rows)["enc/layer_normalization/kernel"] == ("enc/LayerNorm/weights", "renamed")
     # Renaming works both ways: TF1 names in the port, Keras names in the checkpoint.
@@ -205,8 +216,10 @@ def test_a_numbered_name_says_whose_number_differs():
 
 def test_numbered_names_in_unequal_numbers_take_the_nearest_or_stay_ambiguous():
     # One variable, two keys one number away: nothing says which.
-    (row,) = pair_all([target("dense/kernel", (3, 3))],
-                      [key("dense_1/kernel", (3, 3)), key("dense_2/kernel", (3, 3))])
+    (row,) = pair_all(
+        [target("dense/kernel", (3, 3))],
+        [key("dense_1/kernel", (3, 3)), key("dense_2/kernel", (3, 3))],
+    )
     assert (row.key, row.confidence, row.rule) == (None, "ambiguous", "numbered")
     assert row.alternatives == ("dense_1/kernel", "dense_2/kernel")
     assert row.why == "2 keys fit (names equal but for _N numbers, paired in number order)"
@@ -218,8 +231,9 @@ def test_numbered_names_in_unequal_numbers_take_the_nearest_or_stay_ambiguous():
         "twice numbers the later one)"
     )
     # Number order would pair wrong shapes: each takes the one key of its shape instead.
-    rows = pair_all([target("d/k", (2,)), target("d_1/k", (3,))],
-                    [key("d_5/k", (3,)), key("d_6/k", (2,))])
+    rows = pair_all(
+        [target("d/k", (2,)), target("d_1/k", (3,))], [key("d_5/k", (3,)), key("d_6/k", (2,))]
+    )
     assert chosen(rows) == {"d/k": ("d_6/k", "numbered"), "d_1/k": ("d_5/k", "numbered")}
     assert all(not p.why.endswith("paired in number order") for p in rows)
 
@@ -230,10 +244,17 @@ def test_numbered_names_in_unequal_numbers_take_the_nearest_or_stay_ambiguous():
 
 def test_an_outer_scope_on_either_side_and_the_longest_tail_wins():
     rows = pair_all(
-        [target("head/kernel", (4, 2)), target("model/dense/kernel", (3, 3)),
-         target("a/b/c/k", (5,))],
-        [key("tower_0/head/kernel", (4, 2)), key("dense/kernel", (3, 3)),
-         key("b/c/k", (5,)), key("c/k", (5,))],
+        [
+            target("head/kernel", (4, 2)),
+            target("model/dense/kernel", (3, 3)),
+            target("a/b/c/k", (5,)),
+        ],
+        [
+            key("tower_0/head/kernel", (4, 2)),
+            key("dense/kernel", (3, 3)),
+            key("b/c/k", (5,)),
+            key("c/k", (5,)),
+        ],
     )
     assert chosen(rows) == {
         "head/kernel": ("tower_0/head/kernel", "outer_scope"),
@@ -246,8 +267,10 @@ def test_an_outer_scope_on_either_side_and_the_longest_tail_wins():
     assert why["a/b/c/k"] == "an extra outer scope: the target has 'a/' in front"
     # A key of the target's own (TF1) name but another shape does not stop the search
     # for a shorter tail.
-    (row,) = pair_all([target("model/dense/kernel", (3, 3))],
-                      [key("model/dense/weights", (5, 5)), key("dense/kernel", (3, 3))])
+    (row,) = pair_all(
+        [target("model/dense/kernel", (3, 3))],
+        [key("model/dense/weights", (5, 5)), key("dense/kernel", (3, 3))],
+    )
     assert (row.key, row.rule) == ("dense/kernel", "outer_scope")
     (renamed,) = pair_all([target("dense/kernel", (3, 3))], [key("tower_0/dense/weights", (3, 3))])
     assert (renamed.key, renamed.rule) == ("tower_0/dense/weights", "outer_scope")
@@ -301,8 +324,12 @@ def two_layers(first="l1", second="l2", ordered=True):
     ]
 
 
-PORT = [target("x/kernel", (3, 3), 0), target("x/bias", (3,), 1),
-        target("y/kernel", (3, 3), 2), target("y/bias", (3,), 3)]
+PORT = [
+    target("x/kernel", (3, 3), 0),
+    target("x/bias", (3,), 1),
+    target("y/kernel", (3, 3), 2),
+    target("y/bias", (3,), 3),
+]
 
 
 def test_layers_of_the_same_shapes_pair_in_creation_order():
@@ -333,10 +360,17 @@ def test_layers_of_the_same_shapes_pair_in_creation_order():
 
 def test_the_key_made_first_has_order_zero_and_a_lone_layer_pairs_after_an_unmatched_one():
     rows = pair_all(
-        [target("p/kernel", (5, 5), 0), target("x/kernel", (3, 3), 1),
-         target("y/kernel", (3, 3), 2), target("z/bias", (7,), 3)],
-        [key("a/kernel", (3, 3), order=1), key("b/kernel", (3, 3), order=0),
-         key("c/bias", (7,), order=2)],
+        [
+            target("p/kernel", (5, 5), 0),
+            target("x/kernel", (3, 3), 1),
+            target("y/kernel", (3, 3), 2),
+            target("z/bias", (7,), 3),
+        ],
+        [
+            key("a/kernel", (3, 3), order=1),
+            key("b/kernel", (3, 3), order=0),
+            key("c/bias", (7,), order=2),
+        ],
     )
     assert chosen(rows) == {
         "p/kernel": (None, ""),  # no [5, 5] key: its signature pairs nothing
@@ -426,12 +460,15 @@ def test_one_key_two_variables_want_goes_to_neither():
     assert rows[0].alternatives == ("a/kernel",)
     assert (rows[0].shape, rows[0].dtype) == ((3, 3), "float32")
     # A role-less key two role-less variables of its shape want: neither.
-    rows = pair_all([target("p/u", (3, 3)), target("q/v", (3, 3))],
-                    [key("a/w", (3, 3)), key("a/bias", (3,))])
+    rows = pair_all(
+        [target("p/u", (3, 3)), target("q/v", (3, 3))], [key("a/w", (3, 3)), key("a/bias", (3,))]
+    )
     assert all(p.key is None and p.confidence == "ambiguous" for p in rows)
     # A kernel key wanted by a kernel and by a role-less variable of its shape: neither.
-    rows = pair_all([target("p/kernel", (3, 3)), target("q/v", (3, 3))],
-                    [key("a/kernel", (3, 3)), key("a/bias", (3,))])
+    rows = pair_all(
+        [target("p/kernel", (3, 3)), target("q/v", (3, 3))],
+        [key("a/kernel", (3, 3)), key("a/bias", (3,))],
+    )
     assert all(p.key is None for p in rows)
 
 
@@ -475,9 +512,7 @@ def test_every_key_goes_to_one_variable_at_most_and_every_variable_gets_one_row(
             else:
                 assert p.confidence != "ambiguous" and p.saved_name == p.key
                 # Only a variable's own name may come with a shape that differs.
-                assert (saved[p.key] == wanted[p.variable]) or (
-                    p.key == p.variable and p.problem
-                )
+                assert (saved[p.key] == wanted[p.variable]) or (p.key == p.variable and p.problem)
             if p.variable in saved and saved[p.variable] == wanted[p.variable]:
                 assert (p.key, p.rule) == (p.variable, "exact")
 
@@ -487,25 +522,48 @@ def test_every_key_goes_to_one_variable_at_most_and_every_variable_gets_one_row(
 def test_a_row_as_json():
     import json
 
-    rows = pair_all([target("a/k", (2, 3)), target("zz", (5,)), target("free", None)],
-                    [key("a/k", (2, 3))])
+    rows = pair_all(
+        [target("a/k", (2, 3)), target("zz", (5,)), target("free", None)], [key("a/k", (2, 3))]
+    )
     assert json.loads(json.dumps([p.to_dict() for p in rows])) == [
         {
-            "variable": "a/k", "shape": [2, 3], "dtype": "float32", "key": "a/k",
-            "saved_name": "a/k", "checkpoint_shape": [2, 3], "confidence": "exact",
-            "rule": "exact", "why": "the same name", "alternatives": [], "problem": "",
+            "variable": "a/k",
+            "shape": [2, 3],
+            "dtype": "float32",
+            "key": "a/k",
+            "saved_name": "a/k",
+            "checkpoint_shape": [2, 3],
+            "confidence": "exact",
+            "rule": "exact",
+            "why": "the same name",
+            "alternatives": [],
+            "problem": "",
         },
         {
-            "variable": "zz", "shape": [5], "dtype": "float32", "key": None,
-            "saved_name": "", "checkpoint_shape": None, "confidence": "no key", "rule": "",
+            "variable": "zz",
+            "shape": [5],
+            "dtype": "float32",
+            "key": None,
+            "saved_name": "",
+            "checkpoint_shape": None,
+            "confidence": "no key",
+            "rule": "",
             "why": "no key: no name rule applies and no unused key has this shape",
-            "alternatives": [], "problem": "",
+            "alternatives": [],
+            "problem": "",
         },
         {
-            "variable": "free", "shape": None, "dtype": "float32", "key": None,
-            "saved_name": "", "checkpoint_shape": None, "confidence": "no key", "rule": "",
+            "variable": "free",
+            "shape": None,
+            "dtype": "float32",
+            "key": None,
+            "saved_name": "",
+            "checkpoint_shape": None,
+            "confidence": "no key",
+            "rule": "",
             "why": "no key: no name rule applies and no unused key has this shape",
-            "alternatives": [], "problem": "",
+            "alternatives": [],
+            "problem": "",
         },
     ]
 
@@ -531,7 +589,9 @@ def saved_values(tf, tmp_path_factory):
     prefix = os.fspath(tmp_path_factory.mktemp("pairing") / "m")
     tensors = [tf.fill(shape, float(i + 1)) for i, shape in enumerate(keys.values())]
     tf.raw_ops.SaveV2(
-        prefix=prefix, tensor_names=list(keys), shape_and_slices=[""] * len(keys),
+        prefix=prefix,
+        tensor_names=list(keys),
+        shape_and_slices=[""] * len(keys),
         tensors=tensors,
     )
     return prefix
@@ -554,7 +614,9 @@ def test_apply_loads_each_variable_from_the_key_its_names_point_to(tf, saved_val
     assert made.mapping() == {k: v for v, k in expected.items()}
     # Optimizer slots share the weights' shapes and names; they are never paired.
     assert {k.key for k in made.optimizer_state} == {
-        "tower_0/enc/weights/Adam", "tower_0/enc/weights/Adam_1", "head_1/kernel/Momentum",
+        "tower_0/enc/weights/Adam",
+        "tower_0/enc/weights/Adam_1",
+        "head_1/kernel/Momentum",
         "beta1_power",
     }
     assert [k.key for k in made.counters] == ["global_step"]
