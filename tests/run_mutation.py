@@ -104,8 +104,22 @@ MODULES = {
     ),
     "compare": ("scopekit/checkpoint/compare.py", ["tests/test_checkpoint.py"]),
     "pairing": ("scopekit/checkpoint/pairing.py", ["tests/test_checkpoint_plan.py"]),
-    "checking": ("scopekit/exercises/checking.py", ["tests/test_exercises.py"]),
-    "catalog": ("scopekit/exercises/catalog.py", ["tests/test_exercises.py"]),
+    "checking": (
+        "scopekit/exercises/checking.py",
+        [
+            "tests/test_exercises.py",
+            "tests/test_oracle_exercises.py",
+            "tests/test_hostile_text.py::test_exercise_message_quotes_the_users_answer_on_its_line",
+        ],
+    ),
+    "catalog": (
+        "scopekit/exercises/catalog.py",
+        [
+            "tests/test_exercises.py",
+            "tests/test_oracle_exercises.py",
+            "tests/test_hostile_text.py::test_exercise_message_quotes_the_users_answer_on_its_line",
+        ],
+    ),
     "runner": ("scopekit/sources/runner.py", ["tests/test_sources.py"]),
 }
 
