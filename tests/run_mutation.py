@@ -130,6 +130,11 @@ only_mutate = [{target!r}]
 pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"]
 pytest_add_cli_args_test_selection = {tests}
 use_git_change_detection = false
+# Fork each mutant's worker from a server that only collected the tests: forked from
+# mutmut's main process (the default), which ran the suite for its stats, a worker
+# inherits TensorFlow's session thread pools without their threads, and its first
+# Session.run hangs until the timeout (counted as "killed").
+process_isolation = "forkserver"
 # Each pytest command and its output, in mutmut.log: why a run failed, if one does.
 debug = true
 # A mutant slower than 3x the clean run (plus 5 s) counts as caught by a timeout.
