@@ -8,6 +8,7 @@ import contextlib
 import io
 import re
 
+import numpy as np
 import pytest
 
 from scopekit import capture
@@ -436,3 +437,226 @@ def test_auto_reuse_advice_when_the_cell_raises(tf):
     assert line.endswith(
         " reuse=True only finds variables, it never creates them, so the first call fails."
     )
+
+
+DENSE = """
+def dense(x, units):
+    with tf.compat.v1.variable_scope(None, default_name='dense'):
+        kernel = tf.compat.v1.get_variable(
+            'kernel', shape=(x.shape[-1], units), initializer=tf.compat.v1.ones_initializer())
+        return tf.matmul(x, kernel)
+"""
+DENSE_USE = "x = tf.ones((1, 3))\nh = dense(x, 4)\ny = dense(h, 2)\n"
+KERNEL_ADVICE = (
+    "made with tf.Variable, which never shares and so hides the error instead of fixing it: "
+    "keep get_variable and give each layer its own variable scope."
+)
+
+
+def test_already_exists_verdicts(tf):
+    cap, ns = built(tf, DENSE + DENSE_USE)
+    kernels = _global_variable_names(tf, cap.graph)
+    assert kernels == ["dense/kernel", "dense_1/kernel"]
+    # The oracle for the value: the same two layers in numpy.
+    expected = np.ones((1, 3)) @ np.ones((3, 4)) @ np.ones((4, 2))
+    assert expected.tolist() == [[12.0, 12.0]]
+    assert verdict("already_exists", cap) == (
+        True,
+        [
+            "two kernels, one per layer: 'dense/kernel', 'dense_1/kernel'.",
+            "the two stacked layers compute [[12., 12.]] from ones, as they should.",
+        ],
+        [],
+    )
+    # Zeros instead of ones: right kernels, another output.
+    cap, _ = built(tf, DENSE.replace("ones_initializer", "zeros_initializer") + DENSE_USE)
+    assert verdict("already_exists", cap)[2] == [
+        "the output is [[0.0, 0.0]], expected [[12.0, 12.0]]: is y = dense(h, 2)?"
+    ]
+    # One layer only: one kernel, and its output has another shape than the two layers'.
+    cap, _ = built(tf, DENSE + "x = tf.ones((1, 3))\nh = dense(x, 4)\n")
+    assert verdict("already_exists", cap)[2] == [
+        "expected two kernels of shapes (3, 4) and (4, 2), found 'dense/kernel (3, 4)'.",
+        "the output is [[3.0, 3.0, 3.0, 3.0]], expected [[12.0, 12.0]]: is y = dense(h, 2)?",
+    ]
+    # The kernel fetched again with reuse=True: the layers' weights are shared.
+    again = "with tf.compat.v1.variable_scope('dense', reuse=True):\n"
+    again += "    same = tf.compat.v1.get_variable('kernel')\n"
+    cap, _ = built(tf, DENSE + DENSE_USE + again)
+    assert verdict("already_exists", cap)[2] == [
+        "'dense/kernel' was reused: these layers must not share weights."
+    ]
+    # Kernels that no matmul uses.
+    unused = DENSE.replace("tf.matmul(x, kernel)", "tf.reduce_sum(x) * tf.ones((1, units))")
+    cap, _ = built(tf, unused + DENSE_USE)
+    assert verdict("already_exists", cap)[2] == [
+        "the cell computes no matmul: keep h = dense(x, 4) and y = dense(h, 2)."
+    ]
+
+
+def test_already_exists_names_tf_variable_kernels(tf):
+    plain = DENSE.replace(
+        "tf.compat.v1.get_variable(\n"
+        "            'kernel', shape=(x.shape[-1], units), "
+        "initializer=tf.compat.v1.ones_initializer())",
+        "tf.Variable(tf.ones((x.shape[-1], units)), name='kernel')",
+    )
+    cap, _ = built(tf, plain + DENSE_USE)
+    assert _global_variable_names(tf, cap.graph) == ["dense/kernel", "dense_1/kernel"]
+    assert verdict("already_exists", cap)[2] == [
+        f"'dense/kernel', 'dense_1/kernel' are {KERNEL_ADVICE}"
+    ]
+    cap, _ = built(tf, plain + "x = tf.ones((1, 3))\ny = dense(x, 4)\n")
+    assert verdict("already_exists", cap)[2] == [
+        "expected two kernels of shapes (3, 4) and (4, 2), found 'dense/kernel (3, 4)'.",
+        f"'dense/kernel' is {KERNEL_ADVICE}",
+        "the output is [[3.0, 3.0, 3.0, 3.0]], expected [[12.0, 12.0]]: is y = dense(h, 2)?",
+    ]
+
+
+def test_already_exists_advice_when_the_cell_raises(tf):
+    starter = DENSE.replace("None, default_name='dense'", "'dense'")
+    cap, _ = built(tf, starter + DENSE_USE)
+    assert "already exists" in str(cap.error)
+    [line] = verdict("already_exists", cap)[2]
+    assert line.startswith(f"the cell still raises {type(cap.error).__name__}: ")
+    assert line.endswith(
+        " Each call of dense() builds a new layer, so each needs its own variable scope."
+    )
+    shared = DENSE.replace("None, default_name='dense'", "'dense', reuse=tf.compat.v1.AUTO_REUSE")
+    cap, _ = built(tf, shared + DENSE_USE)
+    assert "Trying to share" in str(cap.error)
+    [line] = verdict("already_exists", cap)[2]
+    assert line.endswith(" Reuse shares the first layer's kernel; these two layers need their own.")
+
+
+def test_already_exists_says_when_the_output_cannot_run(tf):
+    fed = DENSE_USE.replace("tf.ones((1, 3))", "tf.compat.v1.placeholder(tf.float32, (1, 3))")
+    cap, _ = built(tf, DENSE + fed)
+    [line] = verdict("already_exists", cap)[2]
+    assert line.startswith("running the output failed: TensorFlow could not run ")
+
+
+SIAMESE_GIVEN = """
+def tower(x):
+    kernel = tf.compat.v1.get_variable(
+        'kernel', shape=(3, 2), initializer=tf.compat.v1.constant_initializer(0.1))
+    return tf.matmul(x, kernel, name='out')
+
+left_in = tf.compat.v1.placeholder(tf.float32, (None, 3), name='left_in')
+right_in = tf.compat.v1.placeholder(tf.float32, (None, 3), name='right_in')
+"""
+SIAMESE = """
+with tf.compat.v1.variable_scope('tower'):
+    left = tower(left_in)
+with tf.compat.v1.variable_scope('tower', reuse=True):
+    right = tower(right_in)
+"""
+TOWERS_WRONG = (
+    "after the kernel is changed, the towers do not both compute their own input times it: "
+    "is each tower fed its own placeholder (left_in, right_in)?"
+)
+
+
+def _siamese(tf, code, **answers):
+    cap, ns = built(tf, SIAMESE_GIVEN + code)
+    given = {"left": ns.get("left"), "right": ns.get("right")}
+    return verdict("siamese", cap, **{**given, **answers}), ns
+
+
+def test_siamese_verdicts(tf):
+    (solved, right, wrong), ns = _siamese(tf, SIAMESE)
+    # TF's own objects: each tower's matmul reads the kernel through its own ReadVariableOp.
+    reads = [ns[side].op.inputs[1].op for side in ("left", "right")]
+    assert [r.type for r in reads] == ["ReadVariableOp", "ReadVariableOp"]
+    assert {r.inputs[0].op.name for r in reads} == {"tower/kernel"}
+    assert (solved, wrong) == (True, [])
+    assert right == [
+        "one variable 'tower/kernel'; the second tower's get_variable reused it.",
+        f"two reads of it: '{reads[0].name}', '{reads[1].name}'.",
+        "after the kernel is changed, each tower computes its input times it.",
+    ]
+    # The right tower fed the left input: one kernel, read twice, the wrong values.
+    (solved, right, wrong), _ = _siamese(tf, SIAMESE.replace("tower(right_in)", "tower(left_in)"))
+    assert (solved, len(right), wrong) == (False, 2, [TOWERS_WRONG])
+    # A third tower: three reads of the one kernel.
+    third = SIAMESE + "with tf.compat.v1.variable_scope('tower', reuse=True):\n"
+    third += "    extra = tower(left_in)\n"
+    (solved, right, wrong), ns = _siamese(tf, third)
+    reads = [ns[side].op.inputs[1].op.name for side in ("left", "right", "extra")]
+    assert wrong == [
+        "expected two reads of 'tower/kernel' (one per tower), found "
+        + ", ".join(f"'{name}'" for name in reads)
+        + "."
+    ]
+    # Two towers with their own kernels.
+    (solved, right, wrong), _ = _siamese(tf, SIAMESE.replace("'tower', reuse=True", "'tower_2'"))
+    assert (right, wrong) == (
+        [],
+        [
+            "there are 2 kernels ('tower/kernel', 'tower_2/kernel'): both towers should get "
+            "the same one."
+        ],
+    )
+    # No kernel at all.
+    (solved, right, wrong), _ = _siamese(tf, "left = left_in * 2.0\nright = right_in * 2.0\n")
+    assert wrong == ["there are 0 kernels (none): both towers should get the same one."]
+
+
+def test_siamese_one_get_variable_for_both_towers(tf):
+    # The kernel is got once and the second tower multiplies by it directly.
+    code = """
+with tf.compat.v1.variable_scope('tower'):
+    left = tower(left_in)
+kernel = tf.compat.v1.global_variables()[0]
+right = tf.matmul(right_in, kernel, name='out_right')
+"""
+    (solved, right, wrong), ns = _siamese(tf, code)
+    assert ns["kernel"].op.name == "tower/kernel"
+    assert wrong == ["'tower/kernel' was got by 1 call(s): each tower should ask for it."]
+    assert right == [
+        f"two reads of it: '{ns['left'].op.inputs[1].op.name}', "
+        f"'{ns['right'].op.inputs[1].op.name}'.",
+        "after the kernel is changed, each tower computes its input times it.",
+    ]
+
+
+def test_siamese_outputs_and_inputs_in_words(tf):
+    (solved, right, wrong), _ = _siamese(tf, SIAMESE, left=1, right="tower_1/out")
+    assert wrong == [
+        "left should be a tensor the cell built (got int); pass the Python variable that holds it.",
+        "right should be a tensor the cell built (got str); pass the Python variable that "
+        "holds it.",
+    ]
+    with tf.Graph().as_default():
+        elsewhere = tf.constant([[1.0, 2.0]])
+    (solved, right, wrong), _ = _siamese(tf, SIAMESE, right=elsewhere)
+    assert wrong == [
+        "right should be a tensor the cell built (got a tensor of another graph); pass the "
+        "Python variable that holds it."
+    ]
+    renamed = SIAMESE_GIVEN.replace("name='left_in'", "name='left_input'")
+    cap, ns = built(tf, renamed + SIAMESE)
+    assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[2] == [
+        "the placeholder 'left_in' is gone: keep the two given input lines."
+    ]
+    # A tower whose input is no placeholder: running it needs a feed the check cannot give.
+    fed = SIAMESE.replace("tower(left_in)", "tower(left_in + extra)")
+    fed = "extra = tf.compat.v1.placeholder(tf.float32, (None, 3), name='extra')\n" + fed
+    (solved, right, wrong), _ = _siamese(tf, fed)
+    # TF's own words for the missing feed, not its first line ("Graph execution error:").
+    assert wrong == [
+        "running the two towers failed (InvalidArgumentError: You must feed a value for "
+        "placeholder tensor 'extra' with dtype float and shape [?,3])."
+    ]
+
+
+def test_siamese_a_kernel_that_is_not_a_matrix(tf):
+    vector = SIAMESE_GIVEN.replace("shape=(3, 2)", "shape=(3,)").replace(
+        "tf.matmul(x, kernel, name='out')", "tf.multiply(x, kernel, name='out')"
+    )
+    cap, ns = built(tf, vector + SIAMESE)
+    assert cap.error is None
+    assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[2] == [
+        "'tower/kernel' is not a 2-D kernel among the graph's global variables."
+    ]
