@@ -660,3 +660,167 @@ def test_siamese_a_kernel_that_is_not_a_matrix(tf):
     assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[2] == [
         "'tower/kernel' is not a 2-D kernel among the graph's global variables."
     ]
+
+
+MLP_GIVEN = """
+x = tf.compat.v1.placeholder(tf.float32, (None, 4), name='x')
+
+def dense(inputs, units, activation=None):
+    weights = tf.compat.v1.get_variable('weights', shape=(inputs.shape[-1], units))
+    biases = tf.compat.v1.get_variable(
+        'biases', shape=(units,), initializer=tf.compat.v1.zeros_initializer())
+    out = tf.matmul(inputs, weights) + biases
+    return activation(out) if activation else out
+"""
+MLP = """
+with tf.compat.v1.variable_scope('mlp'):
+    with tf.compat.v1.variable_scope('hidden1'):
+        h1 = dense(x, 8, tf.nn.relu)
+    with tf.compat.v1.variable_scope('hidden2'):
+        h2 = dense(h1, 8, tf.nn.relu)
+    with tf.compat.v1.variable_scope('logits'):
+        logits = dense(h2, 3)
+"""
+# The keys and shapes the exercise asks for, written out.
+ASKED = {
+    "mlp/hidden1/biases": (8,),
+    "mlp/hidden1/weights": (4, 8),
+    "mlp/hidden2/biases": (8,),
+    "mlp/hidden2/weights": (8, 8),
+    "mlp/logits/biases": (3,),
+    "mlp/logits/weights": (8, 3),
+}
+SIX_KEYS = "the checkpoint has exactly the six keys asked for."
+BATCH_OF_2 = "logits for a batch of 2 have shape (2, 3)."
+
+
+def _mlp(tf, code, **answers):
+    cap, ns = built(tf, MLP_GIVEN + code)
+    # A TF Saver writes one key per global variable: its name and shape.
+    keys = {
+        v.op.name: tuple(v.shape)
+        for v in cap.graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)
+    }
+    return verdict("mlp_keys", cap, **{"logits": ns.get("logits"), **answers}), keys
+
+
+def test_mlp_keys_verdicts(tf):
+    result, keys = _mlp(tf, MLP)
+    assert keys == ASKED
+    assert result == (True, [SIX_KEYS, BATCH_OF_2], [])
+    result, _ = _mlp(tf, MLP, logits=3)
+    assert result == (
+        False,
+        [SIX_KEYS],
+        [
+            "logits should be a tensor the cell built (got int); pass the Python variable that "
+            "holds it."
+        ],
+    )
+    # hidden2 with 16 units: the right keys, three of them with other shapes.
+    result, keys = _mlp(tf, MLP.replace("h2 = dense(h1, 8,", "h2 = dense(h1, 16,"))
+    assert set(keys) == set(ASKED)
+    assert result == (
+        False,
+        [SIX_KEYS, BATCH_OF_2],
+        [
+            f"'{key}' has shape {keys[key]}, expected {ASKED[key]}."
+            for key in ASKED
+            if keys[key] != ASKED[key]
+        ],
+    )
+    assert len(result[2]) == 3
+    # hidden2 made but skipped: logits do not depend on its variables.
+    result, _ = _mlp(tf, MLP.replace("logits = dense(h2, 3)", "logits = dense(h1, 3)"))
+    assert result == (
+        False,
+        [SIX_KEYS, BATCH_OF_2],
+        [
+            "logits are not computed from 'mlp/hidden2/biases', 'mlp/hidden2/weights': wire "
+            "every layer in."
+        ],
+    )
+    # No logits layer: its two keys are missing, and the output is (2, 8).
+    no_logits = MLP.replace("logits = dense(h2, 3)", "logits = h2")
+    no_logits = no_logits.replace("    with tf.compat.v1.variable_scope('logits'):\n", "")
+    result, keys = _mlp(tf, no_logits)
+    assert result == (
+        False,
+        [],
+        [
+            "the checkpoint is missing 'mlp/logits/biases', 'mlp/logits/weights'.",
+            "logits for a batch of 2 have shape (2, 8), expected (2, 3).",
+        ],
+    )
+
+
+def test_mlp_keys_explains_an_extra_key(tf):
+    # get_variable inside a name scope of the variable scope 'mlp': the name scope is ignored.
+    extra = MLP + (
+        "with tf.compat.v1.variable_scope('mlp'):\n"
+        "    with tf.compat.v1.name_scope('counters'):\n"
+        "        step = tf.compat.v1.get_variable('step', shape=(), dtype=tf.int64)\n"
+    )
+    result, keys = _mlp(tf, extra)
+    assert set(keys) - set(ASKED) == {"mlp/step"}
+    assert result == (
+        False,
+        [BATCH_OF_2],
+        [
+            "the checkpoint has a key 'mlp/step' that is not in the list. get_variable ignored "
+            "name scope 'mlp_1/counters' and followed the variable scope 'mlp'."
+        ],
+    )
+    # A tf.Variable at the top level: no name scope to explain.
+    result, keys = _mlp(tf, MLP + "count = tf.Variable(0, name='count')\n")
+    assert set(keys) - set(ASKED) == {"count"}
+    assert result[2] == ["the checkpoint has a key 'count' that is not in the list."]
+    # The starter: name scopes only, so get_variable names follow no scope at all.
+    starter = (
+        "with tf.compat.v1.name_scope('mlp'):\n"
+        "    with tf.compat.v1.name_scope('hidden1'):\n"
+        "        h1 = dense(x, 8, tf.nn.relu)\n"
+        "logits = h1\n"
+    )
+    result, keys = _mlp(tf, starter)
+    assert sorted(keys) == ["biases", "weights"]
+    why = (
+        " get_variable ignored name scope 'mlp/hidden1' and followed no variable scope "
+        "(none was open)."
+    )
+    assert result == (
+        False,
+        [],
+        [
+            "the checkpoint is missing " + ", ".join(f"'{key}'" for key in ASKED) + ".",
+            *(
+                f"the checkpoint has a key '{key}' that is not in the list.{why}"
+                for key in sorted(keys)
+            ),
+            "logits for a batch of 2 have shape (2, 8), expected (2, 3).",
+        ],
+    )
+
+
+def test_mlp_keys_says_which_placeholder_cannot_be_fed(tf):
+    noisy = MLP.replace(
+        "logits = dense(h2, 3)",
+        "noise = tf.compat.v1.placeholder(tf.float32, None, name='noise')\n"
+        "        logits = dense(h2, 3) + noise",
+    )
+    result, _ = _mlp(tf, noisy)
+    assert result == (
+        False,
+        [SIX_KEYS],
+        [
+            "running logits failed: the placeholder 'mlp/logits/noise' has no known shape: "
+            "give it one, e.g. (None, 4)."
+        ],
+    )
+    # A placeholder with a known size keeps it: only the batch dimension becomes 2.
+    fixed = MLP.replace(
+        "logits = dense(h2, 3)",
+        "bias = tf.compat.v1.placeholder(tf.float32, (None, 3), name='bias')\n"
+        "        logits = dense(h2, 3) + bias",
+    )
+    assert _mlp(tf, fixed)[0] == (True, [SIX_KEYS, BATCH_OF_2], [])
