@@ -12,7 +12,14 @@ import numpy as np
 import pytest
 
 from scopekit import capture
-from scopekit.exercises import EXERCISES, Exercise, ExerciseNotSolved, check, describe
+from scopekit.exercises import (
+    EXERCISES,
+    Exercise,
+    ExerciseNotSolved,
+    check,
+    describe,
+    write_old_checkpoint,
+)
 from scopekit.exercises.checking import register
 
 SIAMESE_CALL = (
@@ -824,3 +831,91 @@ def test_mlp_keys_says_which_placeholder_cannot_be_fed(tf):
         "        logits = dense(h2, 3) + bias",
     )
     assert _mlp(tf, fixed)[0] == (True, [SIX_KEYS, BATCH_OF_2], [])
+
+
+RESTORE_GIVEN = """
+with tf.compat.v1.variable_scope('model'):
+    with tf.compat.v1.variable_scope('encoder'):
+        kernel = tf.compat.v1.get_variable('kernel', shape=(3, 2))
+        bias = tf.compat.v1.get_variable('bias', shape=(2,))
+"""
+RESTORE = (
+    "saver = tf.compat.v1.train.Saver("
+    "{'encoder/dense/kernel': kernel, 'encoder/dense/bias': bias})\n"
+)
+
+
+def _restore(tf, tmp_path, code, given=RESTORE_GIVEN, **answers):
+    old = write_old_checkpoint(str(tmp_path))
+    # TensorFlow's reader says what the old checkpoint holds.
+    assert {k: tuple(s) for k, s in tf.train.list_variables(old)} == {
+        "encoder/dense/bias": (2,),
+        "encoder/dense/kernel": (3, 2),
+    }
+    cap, ns = built(tf, given + code)
+    return verdict(
+        "restore_checkpoint", cap, **{"saver": ns.get("saver"), "checkpoint": old, **answers}
+    )
+
+
+def test_restore_checkpoint_verdicts(tf, tmp_path):
+    assert _restore(tf, tmp_path, RESTORE) == (
+        True,
+        [
+            "the Saver restored without error.",
+            "'model/encoder/kernel' holds the checkpoint's 'encoder/dense/kernel'.",
+            "'model/encoder/bias' holds the checkpoint's 'encoder/dense/bias'.",
+        ],
+        [],
+    )
+    assert _restore(tf, tmp_path, "saver = tf.compat.v1.train.Saver()\n") == (
+        False,
+        [],
+        [
+            "the Saver asks the checkpoint for 'model/encoder/bias', 'model/encoder/kernel', "
+            "which it does not have; its keys are 'encoder/dense/bias', 'encoder/dense/kernel'. "
+            "A Saver looks each variable up by the key you give it (by default, the "
+            "variable's own name)."
+        ],
+    )
+    partial = "saver = tf.compat.v1.train.Saver({'encoder/dense/kernel': kernel})\n"
+    assert _restore(tf, tmp_path, partial) == (
+        False,
+        [
+            "the Saver restored without error.",
+            "'model/encoder/kernel' holds the checkpoint's 'encoder/dense/kernel'.",
+        ],
+        ["'model/encoder/bias' was not restored: no old key was mapped to it."],
+    )
+    # The two keys swapped: each variable takes the other one's value and shape.
+    swapped = (
+        "saver = tf.compat.v1.train.Saver("
+        "{'encoder/dense/kernel': bias, 'encoder/dense/bias': kernel})\n"
+    )
+    assert _restore(tf, tmp_path, swapped)[2] == [
+        "'model/encoder/kernel' now holds the checkpoint's 'encoder/dense/bias' (shape (2,)), "
+        "not 'encoder/dense/kernel': check which old key goes to which variable.",
+        "'model/encoder/bias' now holds the checkpoint's 'encoder/dense/kernel' (shape (3, 2)), "
+        "not 'encoder/dense/bias': check which old key goes to which variable.",
+    ]
+
+
+def test_restore_checkpoint_refuses_wrong_things_in_words(tf, tmp_path):
+    assert _restore(tf, tmp_path, RESTORE, saver={})[2] == [
+        "saver should be a tf.compat.v1.train.Saver, not dict."
+    ]
+    assert _restore(tf, tmp_path, RESTORE, checkpoint=str(tmp_path / "missing"))[2] == [
+        "there is no checkpoint where `checkpoint` points: pass the path "
+        "exercises.write_old_checkpoint(...) returned."
+    ]
+    # A model variable of another dtype: the checkpoint's float cannot go into it.
+    doubles = RESTORE_GIVEN.replace("shape=(3, 2))", "shape=(3, 2), dtype=tf.float64)")
+    assert _restore(tf, tmp_path, RESTORE, given=doubles)[2] == [
+        "restoring failed: a checkpoint value does not fit the variable it was given to "
+        "(InvalidArgumentError); check which old key goes to which variable."
+    ]
+    cap, _ = built(tf, RESTORE_GIVEN + "raise NameError('saver')\n")
+    old = write_old_checkpoint(str(tmp_path))
+    assert verdict("restore_checkpoint", cap, saver=None, checkpoint=old)[2] == [
+        "the cell still raises NameError: saver. Fix the error first."
+    ]
