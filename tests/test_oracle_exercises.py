@@ -19,6 +19,7 @@ from scopekit.exercises import (
     check,
     describe,
     write_old_checkpoint,
+    write_tf1_mlp_checkpoint,
 )
 from scopekit.exercises.checking import register
 
@@ -155,11 +156,11 @@ def test_register_adds_once_and_refuses_a_second_id_or_an_unknown_level():
 # from TensorFlow's own objects; the sentences are what the learner is to be told.
 
 
-def built(tf, code):
+def built(tf, code, eager=False, **names):
     """Run `code` under the capture as a %%scopes cell does (an error stays in the capture)."""
-    namespace = {"tf": tf}
+    namespace = {"tf": tf, **names}
     try:
-        with capture() as cap:
+        with capture(eager=eager) as cap:
             exec(code, namespace)
     except Exception:  # the capture keeps it; the check must report it
         pass
@@ -919,3 +920,164 @@ def test_restore_checkpoint_refuses_wrong_things_in_words(tf, tmp_path):
     assert verdict("restore_checkpoint", cap, saver=None, checkpoint=old)[2] == [
         "the cell still raises NameError: saver. Fix the error first."
     ]
+
+
+MOVE_MODEL = """
+import keras
+import scopekit.checkpoint
+
+model = keras.Sequential([
+    keras.Input((4,)),
+    keras.layers.Dense(4, activation='relu', name='hidden1'),
+    keras.layers.Dense(4, activation='relu', name='hidden2'),
+    keras.layers.Dense(3, name='logits'),
+], name='mlp')
+"""
+MOVE = """
+scopekit.checkpoint.plan(tf1_checkpoint, model).apply(overrides={
+    'mlp/hidden1/kernel': 'mlp/fc/weights', 'mlp/hidden1/bias': 'mlp/fc/biases',
+    'mlp/hidden2/kernel': 'mlp/fc_1/weights', 'mlp/hidden2/bias': 'mlp/fc_1/biases',
+})
+"""
+# Which old key each new weight must hold, as the statement says.
+MOVED = {
+    "hidden1/kernel": "mlp/fc/weights",
+    "hidden1/bias": "mlp/fc/biases",
+    "hidden2/kernel": "mlp/fc_1/weights",
+    "hidden2/bias": "mlp/fc_1/biases",
+    "logits/kernel": "mlp/logits/weights",
+    "logits/bias": "mlp/logits/biases",
+}
+SAME_AS_TF1 = "on a batch of 2 the model computes what the TF1 model computed."
+NAME_THE_LAYERS = "name the layers 'hidden1', 'hidden2' and 'logits'."
+
+
+def _move(tf, tmp_path, code, **answers):
+    old = write_tf1_mlp_checkpoint(str(tmp_path))
+    cap, ns = built(tf, code, eager=True, tf1_checkpoint=old)
+    given = {"model": ns.get("model"), "checkpoint": old}
+    return verdict("move_checkpoint", cap, **{**given, **answers}), ns, old
+
+
+def test_move_checkpoint_verdicts(tf, tmp_path):
+    (solved, right, wrong), ns, old = _move(tf, tmp_path, MOVE_MODEL + MOVE)
+    # The oracle: TF's reader and the TF1 forward pass written here in numpy.
+    reader = tf.train.load_checkpoint(old)
+    layers = {layer.name: layer for layer in ns["model"].layers}
+    for short, key in MOVED.items():
+        layer, weight = short.split("/")
+        np.testing.assert_array_equal(
+            getattr(layers[layer], weight).numpy(), reader.get_tensor(key)
+        )
+    assert (solved, wrong) == (True, [])
+    assert right == [
+        f"'{short}' holds the checkpoint's '{key}'." for short, key in MOVED.items()
+    ] + [SAME_AS_TF1]
+    # The hidden layers swapped in the overrides.
+    swapped = MOVE.replace("fc_1/", "OTHER/").replace("fc/", "fc_1/").replace("OTHER/", "fc/")
+    (solved, right, wrong), _, _ = _move(tf, tmp_path, MOVE_MODEL + swapped)
+    other = {"mlp/fc/weights": "mlp/fc_1/weights", "mlp/fc/biases": "mlp/fc_1/biases"}
+    other.update({b: a for a, b in other.items()})
+    assert right == [
+        "'logits/kernel' holds the checkpoint's 'mlp/logits/weights'.",
+        "'logits/bias' holds the checkpoint's 'mlp/logits/biases'.",
+    ]
+    assert wrong == [
+        f"'{short}' holds the checkpoint's '{other[key]}', not '{key}': the two hidden "
+        "layers have the same shapes; say which old layer is which with overrides."
+        for short, key in MOVED.items()
+        if key in other
+    ]
+    # No relu: the right weights in a model that computes something else.
+    no_relu = MOVE_MODEL.replace("activation='relu', ", "")
+    (solved, right, wrong), _, _ = _move(tf, tmp_path, no_relu + MOVE)
+    assert wrong == [
+        "the weights are right but the model computes something other than the TF1 model: "
+        "relu after hidden1 and hidden2, no activation after logits."
+    ]
+
+
+def test_move_checkpoint_names_shapes_and_values_in_words(tf, tmp_path):
+    # Keras' own layer names: none of the weights the statement names.
+    auto = MOVE_MODEL.replace(", name='hidden1'", "").replace(", name='hidden2'", "")
+    auto = auto.replace(", name='logits'", "")
+    (solved, right, wrong), ns, _ = _move(tf, tmp_path, auto)
+    paths = sorted("/".join(w.path.split("/")[-2:]) for w in ns["model"].weights)
+    assert wrong == [
+        "the model has weights the TF1 model did not: "
+        + ", ".join(f"'{p}'" for p in paths)
+        + ". Name the layers 'hidden1', 'hidden2' and 'logits', as the statement asks.",
+        *(
+            f"the model has 0 weights named '.../{short}' (expected one): {NAME_THE_LAYERS}"
+            for short in MOVED
+        ),
+    ]
+    # hidden1 with 5 units, nothing loaded: shapes first, then the initial values.
+    wider = MOVE_MODEL.replace(
+        "Dense(4, activation='relu', name='hidden1')", "Dense(5, activation='relu', name='hidden1')"
+    )
+    (solved, right, wrong), _, _ = _move(tf, tmp_path, wider)
+    assert wrong == [
+        "'hidden1/kernel' has shape (4, 5), but 'mlp/fc/weights' has (4, 4).",
+        "'hidden1/bias' has shape (5,), but 'mlp/fc/biases' has (4,).",
+        "'hidden2/kernel' has shape (5, 4), but 'mlp/fc_1/weights' has (4, 4).",
+        *(
+            f"'{short}' holds no value of the checkpoint (still its initial value?): it "
+            f"should hold '{MOVED[short]}'."
+            for short in ("hidden2/bias", "logits/kernel", "logits/bias")
+        ),
+    ]
+
+
+def test_move_checkpoint_refuses_what_is_not_a_loaded_model(tf, tmp_path):
+    (solved, right, wrong), ns, _ = _move(tf, tmp_path, MOVE_MODEL + MOVE, model=5)
+    assert wrong == [
+        "model should be the Keras 3 model (or tf.Module) your cell built and loaded, not a int."
+    ]
+    weights = ns["model"].weights
+    assert _move(tf, tmp_path, MOVE_MODEL + MOVE, model=weights)[0][2] == [
+        "model should be the Keras 3 model (or tf.Module) your cell built and loaded, not a list."
+    ]
+    cap, _ = built(tf, "x = tf.constant(1.0)\n")
+    assert verdict("move_checkpoint", cap, model=None, checkpoint="nowhere")[2] == [
+        "the cell ran in graph mode: run it with `%%scopes -o cap --eager`."
+    ]
+    assert _move(tf, tmp_path, MOVE_MODEL + MOVE, checkpoint=str(tmp_path / "missing"))[0][2] == [
+        "there is no checkpoint where `checkpoint` points: pass the path "
+        "exercises.write_tf1_mlp_checkpoint(...) returned."
+    ]
+    refused = MOVE_MODEL + "scopekit.checkpoint.plan(tf1_checkpoint, model).apply()\n"
+    (solved, right, wrong), _, _ = _move(tf, tmp_path, refused)
+    [line] = wrong
+    assert line.startswith("the cell still raises PlanError")
+    assert line.endswith(" Fix the error first (apply() loads nothing when it refuses).")
+
+
+def test_move_checkpoint_a_model_that_fails_when_called(tf, tmp_path):
+    # A tf.Module holding the six loaded weights, whose call raises.
+    module = """
+class Broken(tf.Module):
+    def __init__(self):
+        super().__init__(name='mlp')
+        self.vars = [
+            tf.Variable(tf.zeros(shape), name=name)
+            for name, shape in (
+                ('hidden1/kernel', (4, 4)), ('hidden1/bias', (4,)),
+                ('hidden2/kernel', (4, 4)), ('hidden2/bias', (4,)),
+                ('logits/kernel', (4, 3)), ('logits/bias', (3,)))
+        ]
+
+    def __call__(self, x):
+        raise ValueError('not built yet')
+
+model = Broken()
+reader = tf.train.load_checkpoint(tf1_checkpoint)
+old = {'hidden1': 'mlp/fc', 'hidden2': 'mlp/fc_1', 'logits': 'mlp/logits'}
+for v in model.vars:
+    layer, weight = v.name.split(':')[0].split('/')
+    v.assign(reader.get_tensor(old[layer] + ('/weights' if weight == 'kernel' else '/biases')))
+"""
+    (solved, right, wrong), ns, _ = _move(tf, tmp_path, module)
+    assert not hasattr(ns["model"], "weights")  # read through .variables
+    assert len(right) == 6
+    assert wrong == ["calling model on a batch of shape (2, 4) failed: ValueError."]
