@@ -136,6 +136,8 @@ MODULES = {
             ),
         ],
     ),
+    # The counts the notebooks' summing-up sentences state; hand-made verdicts, no TF.
+    "tallies": ("scopekit/sources/tallies.py", ["tests/test_oracle_tallies.py"]),
 }
 
 PYPROJECT = """\
