@@ -210,6 +210,14 @@ def test_predict_names_verdicts(tf):
         "'outer/inner' comes from the name scope (name scope 'outer/inner', variable "
         "scope 'inner').",
     ]
+    assert verdict("predict_names", cap, predicted={"a": None, "b": "?", "c": c}) == (
+        False,
+        [f"'c' is named '{c}'."],
+        [
+            "no prediction for 'a' yet (a tf.Variable).",
+            "no prediction for 'b' yet (a get_variable variable).",
+        ],
+    )
     # Only 'a' made: nothing called 'b' or 'c'.
     cap, _ = built(tf, given.split("    with")[0])
     assert verdict("predict_names", cap, predicted={"a": a, "b": b, "c": c}) == (
@@ -230,6 +238,25 @@ def test_predict_names_verdicts(tf):
 
 def test_variable_vs_get_variable_verdicts(tf):
     right = {"tf.Variable": "name scope", "get_variable": "variable scope"}
+    solution = (
+        "with tf.compat.v1.name_scope('outer'):\n"
+        "    with tf.compat.v1.variable_scope('inner'):\n"
+        "        v = tf.Variable(0.0, name='v')\n"
+        "        w = tf.compat.v1.get_variable('w', shape=())\n"
+    )
+    cap, ns = built(tf, solution)
+    v, w = ns["v"].op.name, ns["w"].op.name
+    assert (v, w) == ("outer/inner/v", "inner/w")
+    assert verdict("variable_vs_get_variable", cap, answer=right) == (
+        True,
+        [
+            "made in the same scopes (name scope 'outer/inner', variable scope 'inner'), "
+            f"tf.Variable became '{v}' and get_variable '{w}'.",
+            "tf.Variable names follow the name scope.",
+            "get_variable names follow the variable scope.",
+        ],
+        [],
+    )
     cap, ns = built(tf, "v = tf.Variable(0.0, name='v')\n")
     assert verdict("variable_vs_get_variable", cap, answer=right)[2] == [
         "the cell made no variable with tf.compat.v1.get_variable(...): make one of each, "
@@ -260,6 +287,16 @@ def test_variable_vs_get_variable_verdicts(tf):
     cap, _ = built(tf, same + "raise KeyError('w')\n")
     assert verdict("variable_vs_get_variable", cap, answer=right)[2] == [
         "the cell still raises KeyError: 'w'. Fix the error first."
+    ]
+    # A message that already ends a sentence gets no second full stop; only its first line shows.
+    for message, shown in (("stop!", "stop!"), ("why?", "why?"), ("done.\nmore", "done.")):
+        cap, _ = built(tf, same + f"raise RuntimeError({message!r})\n")
+        assert verdict("variable_vs_get_variable", cap, answer=right)[2] == [
+            f"the cell still raises RuntimeError: {shown} Fix the error first."
+        ]
+    cap, _ = built(tf, same + "raise RuntimeError('  ')\n")
+    assert verdict("variable_vs_get_variable", cap, answer=right)[2] == [
+        "the cell still raises RuntimeError. Fix the error first."
     ]
 
 
@@ -316,6 +353,20 @@ def test_reopened_scope_verdicts(tf):
     assert verdict("reopened_scope", cap)[2] == [
         "my_scope was entered only once: keep two separate `with` blocks, the second "
         "one re-entering the scope the first one opened."
+    ]
+    # A scope nested in my_scope is not a re-entry of it.
+    cap, ns = built(
+        tf,
+        "with tf.compat.v1.name_scope('my_scope'):\n"
+        "    a = tf.constant(1.0, name='a')\n"
+        "with tf.compat.v1.name_scope('my_scope/X'):\n"
+        "    b = tf.constant(2.0, name='b')\n",
+    )
+    assert ns["b"].op.name == "my_scope/X/b"
+    assert verdict("reopened_scope", cap)[2] == [
+        "op 'b' is named 'my_scope/X/b': look at scope 'my_scope/X'.",
+        "my_scope was entered only once: keep two separate `with` blocks, the second "
+        "one re-entering the scope the first one opened.",
     ]
     cap, _ = built(tf, starter + "raise RuntimeError\n")
     assert verdict("reopened_scope", cap)[2] == [
