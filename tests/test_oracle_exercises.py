@@ -1132,3 +1132,46 @@ for v in model.vars:
     assert not hasattr(ns["model"], "weights")  # read through .variables
     assert len(right) == 6
     assert wrong == ["calling model on a batch of shape (2, 4) failed: ValueError."]
+
+
+def test_auto_reuse_two_graphs_each_with_its_own_table_share_nothing(tf):
+    # The same name in two graphs is two variables: the second call created, not reused.
+    starter = EMBED.replace(", reuse=tf.compat.v1.AUTO_REUSE", "")
+    code = starter + (
+        "first = embed(tf.constant([1, 2]))\n"
+        "with tf.Graph().as_default() as other:\n"
+        "    second = embed(tf.constant([3]))\n"
+    )
+    cap, ns = built(tf, code)
+    assert cap.error is None
+    tables = [
+        _global_variable_names(tf, graph) for graph in (ns["first"].graph, ns["second"].graph)
+    ]
+    assert tables == [["embedding/table"], ["embedding/table"]]
+    solved, right, wrong = verdict("auto_reuse", cap, fn=ns["embed"])
+    assert wrong[:2] == [
+        "expected one table shared by both calls, found 'embedding/table' from 2 get_variable "
+        "call(s).",
+        "no variable scope was opened with reuse=tf.compat.v1.AUTO_REUSE.",
+    ]
+
+
+def test_auto_reuse_a_scope_a_library_opened_is_not_the_learners(tf):
+    # A TF1 layer (tf_keras' legacy dense) opens its own variable scope with AUTO_REUSE.
+    import tf_keras.src.legacy_tf_layers.core as legacy_layers
+
+    code = (
+        """
+def embed(ids):
+    rows = legacy_layers.dense(tf.ones((10, 4)), 4, name='embedding', reuse=tf.compat.v1.AUTO_REUSE)
+    return tf.gather(rows, ids)
+"""
+        + TWO_CALLS
+    )
+    cap, ns = built(tf, code, legacy_layers=legacy_layers)
+    assert cap.error is None
+    reuse_modes = {(s.kind, s.origin, s.reuse) for s in cap.scopes}
+    assert ("variable_scope", "library", "AUTO_REUSE") in reuse_modes
+    solved, right, wrong = verdict("auto_reuse", cap, fn=ns["embed"])
+    assert "the variable scope is opened with reuse=AUTO_REUSE." not in right
+    assert "no variable scope was opened with reuse=tf.compat.v1.AUTO_REUSE." in wrong
