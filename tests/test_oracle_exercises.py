@@ -553,6 +553,21 @@ def test_already_exists_verdicts(tf):
     ]
 
 
+def test_already_exists_layers_with_a_bias_too_are_solved_and_the_capture_is_left_alone(tf):
+    with_bias = DENSE.replace(
+        "        return tf.matmul(x, kernel)",
+        "        bias = tf.compat.v1.get_variable('bias', shape=(units,),"
+        " initializer=tf.compat.v1.zeros_initializer())\n"
+        "        return tf.matmul(x, kernel) + bias",
+    )
+    cap, _ = built(tf, with_bias + DENSE_USE)
+    assert len(_global_variable_names(tf, cap.graph)) == 4  # two kernels, two biases
+    devices = [(op.name, op.device) for op in cap.ops]
+    assert verdict("already_exists", cap)[0] is True
+    # Running the output to check it records no device in the learner's capture.
+    assert [(op.name, op.device) for op in cap.ops] == devices
+
+
 def test_already_exists_names_tf_variable_kernels(tf):
     plain = DENSE.replace(
         "tf.compat.v1.get_variable(\n"
@@ -660,6 +675,34 @@ def test_siamese_verdicts(tf):
     # No kernel at all.
     (solved, right, wrong), _ = _siamese(tf, "left = left_in * 2.0\nright = right_in * 2.0\n")
     assert wrong == ["there are 0 kernels (none): both towers should get the same one."]
+
+
+def test_siamese_towers_with_a_bias_too_are_solved(tf):
+    with_bias = SIAMESE_GIVEN.replace(
+        "    return tf.matmul(x, kernel, name='out')",
+        "    bias = tf.compat.v1.get_variable('bias', shape=(2,),"
+        " initializer=tf.compat.v1.zeros_initializer())\n"
+        "    return tf.add(tf.matmul(x, kernel), bias, name='out')",
+    )
+    cap, ns = built(tf, with_bias + SIAMESE)
+    assert _global_variable_names(tf, cap.graph) == ["tower/kernel", "tower/bias"]
+    assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[0] is True
+
+
+def test_siamese_another_variable_in_the_cell_does_not_matter(tf):
+    cap, ns = built(
+        tf, SIAMESE_GIVEN + SIAMESE + "step = tf.compat.v1.train.get_or_create_global_step()\n"
+    )
+    assert _global_variable_names(tf, cap.graph) == ["tower/kernel", "global_step"]
+    assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[0] is True
+
+
+def test_siamese_forgetting_reuse_gets_the_advice(tf):
+    cap, ns = built(tf, SIAMESE_GIVEN + SIAMESE.replace(", reuse=True", ""))
+    assert "already exists" in str(cap.error)
+    [line] = verdict("siamese", cap, left=None, right=None)[2]
+    assert line.startswith(f"the cell still raises {type(cap.error).__name__}: ")
+    assert line.endswith(" The second tower must reuse the first tower's variables.")
 
 
 def test_siamese_one_get_variable_for_both_towers(tf):

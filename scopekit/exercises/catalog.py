@@ -535,7 +535,9 @@ def _check_siamese(capture, verdict, left, right):
     new_kernel[0, 0] = -1.0  # not symmetric in its inputs: a swapped input shows
     try:
         with tf.compat.v1.Session(graph=graph, config=session_config()) as session:
-            session.run(tf.compat.v1.variables_initializer([variable]))
+            # Every variable the towers may read (a bias too), not only the kernel.
+            everything = graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)
+            session.run(tf.compat.v1.variables_initializer(everything))
             session.run(variable.initializer, {variable.initial_value: new_kernel})
             out_left, out_right = session.run(
                 [left, right], {inputs[k]: samples[k] for k in inputs}
