@@ -753,6 +753,39 @@ def test_siamese_outputs_and_inputs_in_words(tf):
     ]
 
 
+def test_siamese_a_tower_fed_its_input_reversed_computes_something_else(tf):
+    # The kernel the check sets tells input features apart: reversing them shows.
+    reversed_left = SIAMESE.replace("tower(left_in)", "tower(tf.reverse(left_in, axis=[1]))")
+    (solved, right, wrong), _ = _siamese(tf, reversed_left)
+    assert wrong == [TOWERS_WRONG]
+
+
+def test_siamese_a_placeholder_of_another_width_cannot_be_fed(tf):
+    wider = SIAMESE_GIVEN.replace("(None, 3), name='left_in'", "(None, 4), name='left_in'")
+    cap, ns = built(tf, wider + SIAMESE.replace("tower(left_in)", "tower(left_in[:, :3])"))
+    assert cap.error is None
+    # What TensorFlow says when fed a (2, 3) batch.
+    with tf.compat.v1.Session(graph=cap.graph) as session:
+        with pytest.raises(ValueError) as fed:
+            session.run(ns["left"], {ns["left_in"]: np.zeros((2, 3), np.float32)})
+    assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[2] == [
+        f"running the two towers failed (ValueError: {fed.value})."
+    ]
+
+
+def test_siamese_a_kernel_outside_the_global_variables(tf):
+    local = SIAMESE_GIVEN.replace(
+        "initializer=tf.compat.v1.constant_initializer(0.1))",
+        "initializer=tf.compat.v1.constant_initializer(0.1),\n"
+        "        collections=[tf.compat.v1.GraphKeys.LOCAL_VARIABLES])",
+    )
+    cap, ns = built(tf, local + SIAMESE)
+    assert _global_variable_names(tf, cap.graph) == []
+    assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[2] == [
+        "'tower/kernel' is not a 2-D kernel among the graph's global variables."
+    ]
+
+
 def test_siamese_a_kernel_that_is_not_a_matrix(tf):
     vector = SIAMESE_GIVEN.replace("shape=(3, 2)", "shape=(3,)").replace(
         "tf.matmul(x, kernel, name='out')", "tf.multiply(x, kernel, name='out')"
