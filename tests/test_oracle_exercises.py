@@ -1028,6 +1028,74 @@ def test_restore_checkpoint_verdicts(tf, tmp_path):
     ]
 
 
+def test_restore_checkpoint_reads_only_the_given_savers_keys(tf, tmp_path):
+    # The starter's Saver left in the cell, both Savers in one name scope: only the one
+    # passed to check() is asked for its keys.
+    both = (
+        "with tf.compat.v1.name_scope('restoring'):\n"
+        "    starter_saver = tf.compat.v1.train.Saver()\n"
+        "    saver = tf.compat.v1.train.Saver("
+        "{'encoder/dense/kernel': kernel, 'encoder/dense/bias': bias})\n"
+    )
+    assert _restore(tf, tmp_path, both)[0] is True
+    # A sharded Saver (one restore op per device) asks for the keys of every shard.
+    sharded = RESTORE_GIVEN.replace(
+        "        bias = tf.compat.v1.get_variable('bias', shape=(2,))",
+        "        with tf.device('/cpu:1'):\n"
+        "            bias = tf.compat.v1.get_variable('bias', shape=(2,))",
+    )
+    cap, ns = built(tf, sharded + "saver = tf.compat.v1.train.Saver(sharded=True)\n")
+    restores = [op.name for op in cap.graph.get_operations() if op.type == "RestoreV2"]
+    assert len(restores) == 2
+    old = write_old_checkpoint(str(tmp_path))
+    assert verdict("restore_checkpoint", cap, saver=ns["saver"], checkpoint=old)[2] == [
+        "the Saver asks the checkpoint for 'model/encoder/bias', 'model/encoder/kernel', "
+        "which it does not have; its keys are 'encoder/dense/bias', 'encoder/dense/kernel'. "
+        "A Saver looks each variable up by the key you give it (by default, the "
+        "variable's own name)."
+    ]
+
+
+def test_restore_checkpoint_checks_every_variable_of_the_model(tf, tmp_path):
+    only_bias = "saver = tf.compat.v1.train.Saver({'encoder/dense/bias': bias})\n"
+    assert _restore(tf, tmp_path, only_bias) == (
+        False,
+        [
+            "the Saver restored without error.",
+            "'model/encoder/bias' holds the checkpoint's 'encoder/dense/bias'.",
+        ],
+        ["'model/encoder/kernel' was not restored: no old key was mapped to it."],
+    )
+    # A variable the old model did not have: nothing can be restored into it.
+    scaled = RESTORE_GIVEN + (
+        "with tf.compat.v1.variable_scope('model/encoder', reuse=False):\n"
+        "    scale = tf.compat.v1.get_variable('scale', shape=())\n"
+    )
+    assert _restore(tf, tmp_path, RESTORE, given=scaled)[2] == [
+        "'model/encoder/scale' was not restored: no old key was mapped to it."
+    ]
+
+
+def test_restore_checkpoint_from_another_checkpoint_with_the_same_keys(tf, tmp_path):
+    # Keys like the old model's, values of its own: restoring works, the values are not the old.
+    other = tmp_path / "other"
+    other.mkdir()
+    graph = tf.Graph()
+    with graph.as_default():
+        with tf.compat.v1.variable_scope("encoder/dense"):
+            tf.compat.v1.get_variable("kernel", initializer=tf.fill((3, 2), 7.0))
+            tf.compat.v1.get_variable("bias", initializer=tf.fill((2,), 7.0))
+        with tf.compat.v1.Session(graph=graph) as session:
+            session.run(tf.compat.v1.global_variables_initializer())
+            path = tf.compat.v1.train.Saver().save(session, str(other / "model"))
+    (solved, right, wrong) = _restore(tf, tmp_path, RESTORE, checkpoint=path)
+    assert right == ["the Saver restored without error."]
+    assert wrong == [
+        "'model/encoder/kernel' does not hold the value of 'encoder/dense/kernel'.",
+        "'model/encoder/bias' does not hold the value of 'encoder/dense/bias'.",
+    ]
+
+
 def test_restore_checkpoint_refuses_wrong_things_in_words(tf, tmp_path):
     assert _restore(tf, tmp_path, RESTORE, saver={})[2] == [
         "saver should be a tf.compat.v1.train.Saver, not dict."
@@ -1122,6 +1190,17 @@ def test_move_checkpoint_verdicts(tf, tmp_path):
         "the weights are right but the model computes something other than the TF1 model: "
         "relu after hidden1 and hidden2, no activation after logits."
     ]
+
+
+def test_move_checkpoint_a_model_with_dropout_computes_the_same(tf, tmp_path):
+    # Dropout adds a seed generator's variable, not a weight: the model is still the TF1 one.
+    dropout = MOVE_MODEL.replace(
+        "    keras.layers.Dense(3, name='logits'),",
+        "    keras.layers.Dropout(0.5),\n    keras.layers.Dense(3, name='logits'),",
+    )
+    (solved, right, wrong), ns, _ = _move(tf, tmp_path, dropout + MOVE)
+    assert len(ns["model"].variables) == len(ns["model"].weights) + 1
+    assert (solved, wrong) == (True, [])
 
 
 def test_move_checkpoint_names_shapes_and_values_in_words(tf, tmp_path):
