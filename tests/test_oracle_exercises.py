@@ -7,6 +7,7 @@ call a learner types, written out here; never scopekit's own functions.
 import contextlib
 import io
 import re
+import types
 
 import numpy as np
 import pytest
@@ -289,7 +290,8 @@ def test_variable_vs_get_variable_verdicts(tf):
         "the cell still raises KeyError: 'w'. Fix the error first."
     ]
     # A message that already ends a sentence gets no second full stop; only its first line shows.
-    for message, shown in (("stop!", "stop!"), ("why?", "why?"), ("done.\nmore", "done.")):
+    endings = (("stop!", "stop!"), ("why?", "why?"), ("done.\nmore", "done."), ("ok.  \n.", "ok."))
+    for message, shown in endings:
         cap, _ = built(tf, same + f"raise RuntimeError({message!r})\n")
         assert verdict("variable_vs_get_variable", cap, answer=right)[2] == [
             f"the cell still raises RuntimeError: {shown} Fix the error first."
@@ -732,11 +734,14 @@ def test_siamese_outputs_and_inputs_in_words(tf):
     ]
     with tf.Graph().as_default():
         elsewhere = tf.constant([[1.0, 2.0]])
-    (solved, right, wrong), _ = _siamese(tf, SIAMESE, right=elsewhere)
-    assert wrong == [
-        "right should be a tensor the cell built (got a tensor of another graph); pass the "
-        "Python variable that holds it."
-    ]
+    eager = tf.constant([[1.0, 2.0]])  # an eager tensor belongs to no graph
+    assert tf.executing_eagerly()
+    for other in (elsewhere, eager):
+        (solved, right, wrong), _ = _siamese(tf, SIAMESE, right=other)
+        assert wrong == [
+            "right should be a tensor the cell built (got a tensor of another graph); pass "
+            "the Python variable that holds it."
+        ]
     renamed = SIAMESE_GIVEN.replace("name='left_in'", "name='left_input'")
     cap, ns = built(tf, renamed + SIAMESE)
     assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[2] == [
@@ -887,6 +892,31 @@ def test_mlp_keys_verdicts(tf):
             "logits for a batch of 2 have shape (2, 8), expected (2, 3).",
         ],
     )
+
+
+def test_mlp_keys_residual_or_reference_variables_are_still_computed_from(tf):
+    # hidden1's output reaches logits by two paths; the walk back must not stop at the join.
+    residual = MLP.replace("h2 = dense(h1, 8, tf.nn.relu)", "h2 = dense(h1, 8, tf.nn.relu) + h1")
+    assert _mlp(tf, residual)[0] == (True, [SIX_KEYS, BATCH_OF_2], [])
+    # TF 1's reference variables (op type VariableV2) instead of resource variables.
+    reference = MLP_GIVEN.replace(
+        "shape=(inputs.shape[-1], units))", "shape=(inputs.shape[-1], units), use_resource=False)"
+    )
+    reference = reference.replace(
+        "zeros_initializer())", "zeros_initializer(), use_resource=False)"
+    )
+    cap, ns = built(tf, reference + MLP)
+    types = {
+        op.type for op in cap.graph.get_operations() if op.name.endswith(("weights", "biases"))
+    }
+    assert types == {"VariableV2"}
+    devices = [(op.name, op.device) for op in cap.ops]
+    assert verdict("mlp_keys", cap, logits=ns["logits"]) == (True, [SIX_KEYS, BATCH_OF_2], [])
+    assert [(op.name, op.device) for op in cap.ops] == devices  # the check ran it, unrecorded
+    cap, ns = built(tf, MLP_GIVEN + MLP + "raise ValueError('the cell broke')\n")
+    assert verdict("mlp_keys", cap, logits=ns["logits"])[2] == [
+        "the cell still raises ValueError: the cell broke. Fix the error first."
+    ]
 
 
 def test_mlp_keys_explains_an_extra_key(tf):
@@ -1201,6 +1231,35 @@ def test_move_checkpoint_a_model_with_dropout_computes_the_same(tf, tmp_path):
     (solved, right, wrong), ns, _ = _move(tf, tmp_path, dropout + MOVE)
     assert len(ns["model"].variables) == len(ns["model"].weights) + 1
     assert (solved, wrong) == (True, [])
+
+
+def test_move_checkpoint_computations_close_to_the_tf1_ones_are_not_the_same(tf, tmp_path):
+    # Leaky relu instead of relu, or a relu on the inputs too: the right weights, other logits.
+    leaky = MOVE_MODEL.replace("activation='relu'", "activation='leaky_relu'")
+    relu_first = MOVE_MODEL.replace(
+        "    keras.Input((4,)),", "    keras.Input((4,)),\n    keras.layers.Activation('relu'),"
+    )
+    for model in (leaky, relu_first):
+        (solved, right, wrong), _, _ = _move(tf, tmp_path, model + MOVE)
+        assert wrong == [
+            "the weights are right but the model computes something other than the TF1 "
+            "model: relu after hidden1 and hidden2, no activation after logits."
+        ]
+
+
+def test_move_checkpoint_wants_the_model_itself(tf, tmp_path):
+    (solved, right, wrong), ns, _ = _move(tf, tmp_path, MOVE_MODEL + MOVE)
+    holder = types.SimpleNamespace(weights=ns["model"].weights)  # not callable
+    unbuilt = "import keras\nmodel = keras.Sequential([keras.layers.Dense(3)])\n"
+    cases = ((MOVE_MODEL + MOVE, holder, "SimpleNamespace"), (unbuilt, None, "Sequential"))
+    for code, model, name in cases:
+        (solved, right, wrong), ns, _ = _move(
+            tf, tmp_path, code, **({"model": model} if model else {})
+        )
+        assert wrong == [
+            "model should be the Keras 3 model (or tf.Module) your cell built and loaded, not "
+            f"a {name}."
+        ]
 
 
 def test_move_checkpoint_names_shapes_and_values_in_words(tf, tmp_path):
