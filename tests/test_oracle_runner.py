@@ -20,6 +20,8 @@ def _example(code, *claims, after=None, example_id="test-runner"):
 
 
 def _checks(result):
+    """(actual, holds) per claim; each check quotes its own claim, in the example's order."""
+    assert [check.claim for check in result.checks] == list(result.example.claims)
     return [(check.actual, check.holds) for check in result.checks]
 
 
