@@ -258,3 +258,25 @@ def test_tensorflow_warnings_are_kept_in_the_result_not_printed(tf, caplog, caps
     assert [r.getMessage() for r in caplog.records if r.name == "tensorflow"] == ["after the run"]
     assert "deprecated" not in capsys.readouterr().err
     assert sys.stdout is not None
+
+
+def test_what_a_print_showed_is_kept_as_printed_but_its_last_newline(tf):
+    code = "print('x:0', '')\nprint('VERTEX')\nprint('two\\nlines')\n"
+    result = run_example(
+        _example(
+            code,
+            Claim("'x:0', ''", "x:0", "print"),
+            Claim("'VERTEX'", "VERTEX", "print"),
+            Claim("'two\\nlines'", "two\nlines", "print"),
+        )
+    )
+    # Python's own print: the text, a separator space, the end of line.
+    assert result.stdout == "x:0 \nVERTEX\ntwo\nlines\n"
+    assert _checks(result) == [("x:0 ", True), ("VERTEX", True), ("two\nlines", True)]
+
+
+def test_an_assert_the_code_never_reached(tf):
+    code = "x = tf.constant(1, name='x')\nraise RuntimeError('stop')\nassert x.name == 'x:0'\n"
+    result = run_example(_example(code, Claim("x.name", "'x:0'", "assert")))
+    assert _checks(result) == [(None, False)]
+    assert result.checks[0].verdict == "not reached: the code stopped before it"
