@@ -280,3 +280,37 @@ def test_an_assert_the_code_never_reached(tf):
     result = run_example(_example(code, Claim("x.name", "'x:0'", "assert")))
     assert _checks(result) == [(None, False)]
     assert result.checks[0].verdict == "not reached: the code stopped before it"
+
+
+def test_a_chain_of_three_runs_oldest_first(tf):
+    first = _example("x = tf.constant(1, name='x')\n", example_id="test-chain-1")
+    second = _example("y = tf.identity(x, name='y')\n", after=first, example_id="test-chain-2")
+    third = _example(
+        "print(y.name)\n", Claim("y.name", "y:0", "print"), after=second, example_id="test-chain-3"
+    )
+    result = run_example(third)
+    assert result.error is None
+    assert _checks(result) == [("y:0", True)]
+
+
+def test_a_loop_among_earlier_examples_is_refused_too():
+    first = _example("x = 1\n", example_id="test-loop-1")
+    second = _example("y = 2\n", after=first, example_id="test-loop-2")
+    object.__setattr__(first, "after", second)  # 1 and 2 run after each other
+    third = _example("z = 3\n", after=second, example_id="test-loop-3")
+    assert run_example(third).error_text == "ValueError: example 'test-loop-3' runs after itself"
+
+
+def test_an_earlier_example_that_fails_leaves_its_output_and_its_error(tf):
+    first = _example("print('before the error')\nraise KeyError('k')\n", example_id="test-fail-1")
+    second = _example("print('never')\n", after=first, example_id="test-fail-2")
+    result = run_example(second)
+    assert result.error_text == "KeyError: 'k'"
+    assert result.stdout == "before the error\n"
+
+
+def test_a_print_to_another_file_is_printed_there(tf, capsys):
+    code = "import sys\nprint('to stderr', 2, file=sys.stderr)\n"
+    result = run_example(_example(code))
+    assert result.stdout == ""
+    assert capsys.readouterr().err == "to stderr 2\n"
