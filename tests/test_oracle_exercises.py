@@ -898,6 +898,12 @@ def test_mlp_keys_residual_or_reference_variables_are_still_computed_from(tf):
     # hidden1's output reaches logits by two paths; the walk back must not stop at the join.
     residual = MLP.replace("h2 = dense(h1, 8, tf.nn.relu)", "h2 = dense(h1, 8, tf.nn.relu) + h1")
     assert _mlp(tf, residual)[0] == (True, [SIX_KEYS, BATCH_OF_2], [])
+    # A term added twice: the walk meets it again before the layers below the first sum.
+    twice = MLP.replace(
+        "logits = dense(h2, 3)",
+        "shift = tf.reduce_mean(x)\n        logits = (dense(h2, 3) + shift) + shift",
+    )
+    assert _mlp(tf, twice)[0] == (True, [SIX_KEYS, BATCH_OF_2], [])
     # TF 1's reference variables (op type VariableV2) instead of resource variables.
     reference = MLP_GIVEN.replace(
         "shape=(inputs.shape[-1], units))", "shape=(inputs.shape[-1], units), use_resource=False)"
