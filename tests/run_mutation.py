@@ -175,23 +175,65 @@ MODULES = {
             ),
         ],
     ),
-    "checking": ("scopekit/exercises/checking.py", ["tests/test_exercises.py"]),
-    "catalog": ("scopekit/exercises/catalog.py", ["tests/test_exercises.py"]),
-    "runner": ("scopekit/sources/runner.py", ["tests/test_sources.py"]),
+    "checking": (
+        "scopekit/exercises/checking.py",
+        [
+            "tests/test_exercises.py",
+            "tests/test_oracle_exercises.py",
+            "tests/test_hostile_text.py::test_exercise_message_quotes_the_users_answer_on_its_line",
+        ],
+    ),
+    "catalog": (
+        "scopekit/exercises/catalog.py",
+        [
+            "tests/test_exercises.py",
+            "tests/test_oracle_exercises.py",
+            "tests/test_hostile_text.py::test_exercise_message_quotes_the_users_answer_on_its_line",
+        ],
+    ),
+    # Hand-made examples: test_sources' `results` fixture runs every source's examples
+    # (seconds), which each mutant of the runner would pay again.
+    "runner": (
+        "scopekit/sources/runner.py",
+        [
+            "tests/test_oracle_runner.py",
+            *(
+                f"tests/test_sources.py::{name}"
+                for name in (
+                    "test_a_failing_assert_does_not_hide_later_claims",
+                    "test_claims_after_an_error_are_not_reached",
+                    "test_running_leaves_tensorflow_as_it_was",
+                )
+            ),
+        ],
+    ),
+    # The counts the notebooks' summing-up sentences state; hand-made verdicts, no TF.
+    "tallies": ("scopekit/sources/tallies.py", ["tests/test_oracle_tallies.py"]),
 }
 
 PYPROJECT = """\
 [tool.mutmut]
 source_paths = ["scopekit"]
 only_mutate = [{target!r}]
-pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"]
+# `-p tensorflow -p keras`: the fork server's test collection imports them once (importing
+# runs nothing, so forking after it is safe), instead of every worker importing them again.
+pytest_add_cli_args = [
+    "-p", "no:randomly", "-p", "no:cacheprovider", "-q", "-p", "tensorflow", "-p", "keras",
+]
 pytest_add_cli_args_test_selection = {tests}
 use_git_change_detection = false
+# Fork each mutant's worker from a server that only collected the tests: forked from
+# mutmut's main process (the default), which ran the suite for its stats, a worker
+# inherits TensorFlow's session thread pools without their threads, and its first
+# Session.run hangs until the timeout (counted as "killed").
+process_isolation = "forkserver"
 # Each pytest command and its output, in mutmut.log: why a run failed, if one does.
 debug = true
-# A mutant slower than 3x the clean run (plus 5 s) counts as caught by a timeout.
+# A mutant slower than 3x the clean run (plus 15 s) counts as caught by a timeout. The
+# constant covers each worker's own pytest start, which mutmut's estimate leaves out: with
+# 5 s, workers on a loaded machine timed out while their tests were still passing.
 timeout_multiplier = 3.0
-timeout_constant = 5.0
+timeout_constant = 15.0
 """
 
 

@@ -17,7 +17,7 @@ from ..attribution import basename, prefix_of
 from ..hooks import capture as new_capture
 from ..hooks import import_tensorflow
 from ..render.words import PREFIX_WORDS
-from ..session_run import RunError, run, session_config
+from ..session_run import RunError, _gist, run, session_config
 from .checking import Exercise, register
 from .saving import (
     OLD_VALUES,
@@ -535,16 +535,17 @@ def _check_siamese(capture, verdict, left, right):
     new_kernel[0, 0] = -1.0  # not symmetric in its inputs: a swapped input shows
     try:
         with tf.compat.v1.Session(graph=graph, config=session_config()) as session:
-            session.run(tf.compat.v1.variables_initializer([variable]))
+            # Every variable the towers may read (a bias too), not only the kernel.
+            everything = graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)
+            session.run(tf.compat.v1.variables_initializer(everything))
             session.run(variable.initializer, {variable.initial_value: new_kernel})
             out_left, out_right = session.run(
                 [left, right], {inputs[k]: samples[k] for k in inputs}
             )
     except (tf.errors.OpError, ValueError, TypeError) as error:
-        first = str(getattr(error, "message", error)).strip().splitlines()
-        verdict.bad(
-            f"running the two towers failed ({type(error).__name__}: {first[0] if first else ''})."
-        )
+        # TF's first line is only "Graph execution error:"; the gist says what went wrong.
+        gist = _gist(getattr(error, "message", error))
+        verdict.bad(f"running the two towers failed ({type(error).__name__}: {gist}).")
         return
     if _same_values(out_left, samples["left_in"] @ new_kernel) and _same_values(
         out_right, samples["right_in"] @ new_kernel
