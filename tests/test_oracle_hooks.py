@@ -10,6 +10,8 @@ the same code paths, and safe in mutmut's forked test processes.
 """
 
 import os
+import sys
+import threading
 
 import pytest
 
@@ -145,6 +147,42 @@ def test_an_eager_variable_scope_given_as_an_object_is_recorded_by_its_name(tf):
     ]
 
 
+def test_eager_scope_names_are_recorded_whole(tf):
+    # Names ending in the letters mutmut pads with (and in "/"): only the slash goes.
+    with capture(eager=True) as cap:
+        with tf.name_scope("BOX"):
+            with tf.compat.v1.variable_scope("MAX"):
+                v = tf.Variable(1.0, name="v")
+    assert tf_name(v) == "BOX/MAX/v"
+    assert [(s.kind, s.name_scope, s.variable_scope) for s in cap.scopes] == [
+        ("name_scope", "BOX", ""),
+        ("variable_scope", "BOX/MAX", "MAX"),
+    ]
+    assert [(r.name_scope, r.variable_scope) for r in cap.variables] == [("BOX/MAX", "MAX")]
+
+
+def test_an_eager_capture_works_before_keras_is_loaded(tf, monkeypatch):
+    # Keras 3 not imported yet in this kernel: tf.Variables are plain eager variables.
+    monkeypatch.delitem(sys.modules, "keras.src.backend.common.variables")
+    with capture(eager=True) as cap:
+        v = tf.Variable(1.0, name="v")
+    assert [(r.name, r.kind, r.path) for r in cap.variables] == [(tf_name(v), "eager", "")]
+
+
+def test_an_eager_variable_before_any_variable_scope_is_at_the_top_level(tf, monkeypatch):
+    # As in a fresh kernel: no variable scope was ever entered, so TF holds no store.
+    graph = tf.compat.v1.get_default_graph()
+    monkeypatch.setattr(
+        graph,
+        "_collections",
+        {key: value for key, value in graph._collections.items() if key != ("__varscope",)},
+    )
+    with capture(eager=True) as cap:
+        v = tf.Variable(1.0, name="v")
+    assert tf.compat.v1.get_variable_scope().name == ""
+    assert [(r.name, r.variable_scope) for r in cap.variables] == [(tf_name(v), "")]
+
+
 # -- graph scopes -----------------------------------------------------------------------
 
 
@@ -254,20 +292,75 @@ def test_variables_record_dtype_and_shape_as_tf_has_them(tf):
     ]
     assert [r.dtype for r in cap.variables] == ["float64", "int32", "float32"]
     assert cap.variables[2].shape is None
+    # Plain TF variables: no Keras weight path, made in graph mode.
+    assert {(r.path, r.kind) for r in cap.variables} == {("", "")}
 
 
 def test_a_variable_made_in_a_graph_nobody_watches_is_not_recorded(tf):
-    other = tf.Graph()
+    other = tf.Graph()  # made before the capture: not the cell's
     with capture() as cap:
         mine = tf.compat.v1.get_variable("mine", [1])
+        with other.as_default():
+            theirs = tf.compat.v1.get_variable("theirs", [1])
         with tf.Graph().as_default():  # made in the block: adopted
             adopted = tf.compat.v1.get_variable("adopted", [1])
-    with other.as_default():
-        tf.compat.v1.get_variable("theirs", [1])
+    assert [tf_name(v) for v in other.get_collection("variables")] == [tf_name(theirs)]
     assert [(v.name, v.graph) for v in cap.variables] == [
         (tf_name(mine), 0),
         (tf_name(adopted), 1),
     ]
+
+
+# -- threads -----------------------------------------------------------------------------
+
+
+def _in_a_thread(work):
+    errors = []
+
+    def run():
+        try:
+            work()
+        except BaseException as error:  # reported in the test's own thread
+            errors.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+def test_get_variable_in_a_thread_without_a_capture_works_while_one_is_open(tf):
+    other = tf.Graph()
+    made = {}
+
+    def build():
+        with other.as_default():
+            with tf.compat.v1.variable_scope("worker"):
+                made["w"] = tf.compat.v1.get_variable("w", [2])
+
+    with capture() as cap:
+        tf.compat.v1.get_variable("main", [1])
+        _in_a_thread(build)
+    assert tf_name(made["w"]) == "worker/w"
+    assert [tf_name(v) for v in other.get_collection("variables")] == ["worker/w"]
+    assert [v.name for v in cap.variables] == ["main"]
+
+
+def test_a_capture_opened_in_a_new_thread_records_the_graphs_that_thread_makes(tf):
+    seen = {}
+
+    def work():
+        with capture() as cap:
+            tf.constant(1.0, name="first")
+            with tf.Graph().as_default() as inner:
+                tf.constant(2.0, name="second")
+        seen["cap"], seen["inner"] = cap, inner
+
+    _in_a_thread(work)
+    cap = seen["cap"]
+    assert cap.graphs == [cap.graph, seen["inner"]]
+    assert [(o.name, o.graph) for o in cap.ops] == [("first", 0), ("second", 1)]
 
 
 # -- custom getters and partitions ----------------------------------------------------------
@@ -371,11 +464,21 @@ def test_scopes_tf_and_its_layers_open_are_the_librarys_in_a_fresh_kernel(tf, fr
             legacy_layers.dense(x, 2, name="proj")
         with tf.name_scope("also_mine"):
             tf.square(x, name="sq")
+        with v1.variable_op_scope([x], None, "legacy"):  # TF's generator, entered here
+            pass
+
+        @tf.compat.v1.get_default_graph().name_scope("decorated")
+        def layer():
+            return tf.identity(x, name="y")
+
+        layer()
     # What the test's own code opened is the user's; the scopes the layer, the
     # placeholder and tf.square(name='sq') opened for themselves are TF's.
     assert [(s.kind, s.requested) for s in cap.scopes if s.origin == "user"] == [
         ("variable_scope", "mine"),
         ("name_scope", "also_mine"),
+        ("variable_scope", None),
+        ("name_scope", "decorated"),
     ]
     library = [s.name_scope for s in cap.scopes if s.origin == "library"]
     assert {"x", "mine/proj", "also_mine/sq"} <= set(library)
@@ -425,6 +528,17 @@ def test_a_missing_internal_of_the_graph_stack_is_named(tf, monkeypatch):
     with pytest.raises(
         UnsupportedTensorFlow, match=f"{stack_class.__name__}._GetGlobalDefaultGraph is gone"
     ):
+        with capture():
+            pass
+    assert not hooks_installed()
+
+
+@pytest.mark.parametrize("attribute", ["graph_mode", "GRAPH_MODE"])
+def test_a_missing_part_of_tfs_eager_context_is_named(tf, monkeypatch, attribute):
+    from tensorflow.python.eager import context
+
+    monkeypatch.delattr(context, attribute)
+    with pytest.raises(UnsupportedTensorFlow, match=f"{context.__name__}.{attribute} is gone"):
         with capture():
             pass
     assert not hooks_installed()
