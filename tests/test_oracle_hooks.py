@@ -131,6 +131,8 @@ def test_eager_scopes_record_the_variable_scope_around_them(tf):
         ("vs/ns", "vs", 0),
         (blk_name_scope, blk.name, 0),
     ]
+    # No graph, so none that held ops before: the views say nothing about old ops.
+    assert cap.ops_before == 0 and "already held" not in cap.to_text()
 
 
 def test_an_eager_variable_scope_given_as_an_object_is_recorded_by_its_name(tf):
@@ -226,6 +228,23 @@ def test_a_name_scope_of_none_is_the_users_and_resets_to_the_top(tf):
     ]
     (op,) = [o for o in cap.ops if o.name == "c"]
     assert op.name_scope == ""
+
+
+def test_scopes_after_a_while_loop_are_recorded(tf):
+    # The loop opens scopes of its own, one of them unnamed (it only resets the stack).
+    with capture() as cap:
+        (result,) = tf.while_loop(lambda i: i < 3, lambda i: i + 1, [0])
+        with tf.compat.v1.name_scope("after") as after:
+            tf.constant(1.0, name="c")
+    loop_scope = result.name.split("/")[0]
+    assert (after, loop_scope) == ("after/", "while")
+    assert [(s.requested, s.name_scope) for s in cap.scopes if s.origin == "user"] == [
+        ("after", "after")
+    ]
+    assert "while" in [s.name_scope for s in cap.scopes if s.origin == "library"]
+    (scope,) = [s for s in cap.scopes if s.name_scope == "after"]
+    ops = [op.name for op in cap.graph.get_operations()]
+    assert scope.position == ops.index("after/c")
 
 
 def test_an_error_inside_a_captured_name_scope_propagates_and_closes_it(tf):
