@@ -561,3 +561,20 @@ def test_a_missing_part_of_tfs_eager_context_is_named(tf, monkeypatch, attribute
         with capture():
             pass
     assert not hooks_installed()
+
+
+def test_scopes_keras_opens_are_the_librarys_in_a_fresh_kernel(tf, fresh_caches):
+    import keras
+
+    keras.backend.clear_session()
+    with capture(eager=True) as cap:
+        with tf.name_scope("mine"):
+            layer = keras.layers.Dense(2, name="proj")
+            layer.build((None, 3))
+    kernel_scope = tf_name(layer.kernel.value).rpartition("/")[0]
+    assert kernel_scope == "mine/proj"
+    # The user opened 'mine'; Keras opened the layer's scope for its weights.
+    assert [(s.name_scope, s.origin) for s in cap.scopes] == [
+        ("mine", "user"),
+        (kernel_scope, "library"),
+    ]
