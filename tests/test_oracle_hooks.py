@@ -578,3 +578,36 @@ def test_scopes_keras_opens_are_the_librarys_in_a_fresh_kernel(tf, fresh_caches)
         ("mine", "user"),
         (kernel_scope, "library"),
     ]
+
+
+def test_a_graph_name_scope_in_a_function_tf_calls_back_is_the_users(tf, fresh_caches):
+    def opener(value):
+        # Opened by the user's code, which TensorFlow's tf.nest calls.
+        with tf.compat.v1.get_default_graph().name_scope("step") as step:
+            seen.append(step)
+            return tf.constant(value, name="c")
+
+    seen = []
+    with capture() as cap:
+        tf.nest.map_structure(opener, [1.0])
+    assert seen == ["step/"]
+    (record,) = [s for s in cap.scopes if s.requested == "step"]
+    assert (record.name_scope, record.origin) == ("step", "user")
+
+
+def test_an_error_in_a_function_under_a_graph_name_scope_decorator_shows_no_scopekit_frame(
+    shell, capsys
+):
+    from .conftest import run
+
+    cell = (
+        "%%scopes\n"
+        "@tf.compat.v1.get_default_graph().name_scope('layer')\n"
+        "def layer():\n"
+        "    return 1 / 0\n"
+        "layer()\n"
+    )
+    result = run(shell, cell)
+    assert isinstance(result.error_in_exec, ZeroDivisionError)
+    frames = [line for line in capsys.readouterr().out.splitlines() if line.startswith("File ")]
+    assert not any("scopekit" in line for line in frames)
