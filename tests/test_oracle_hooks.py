@@ -611,3 +611,16 @@ def test_an_error_in_a_function_under_a_graph_name_scope_decorator_shows_no_scop
     assert isinstance(result.error_in_exec, ZeroDivisionError)
     frames = [line for line in capsys.readouterr().out.splitlines() if line.startswith("File ")]
     assert not any("scopekit" in line for line in frames)
+
+
+def test_an_invalid_name_scope_fails_as_in_tensorflow_with_no_scopekit_frame(shell, capsys):
+    from .conftest import run
+
+    cell = "tf.compat.v1.name_scope('bad name!').__enter__()\n"
+    plain = run(shell, "with tf.Graph().as_default():\n    " + cell)
+    capsys.readouterr()
+    captured = run(shell, "%%scopes\n" + cell)
+    frames = [line for line in capsys.readouterr().out.splitlines() if line.startswith("File ")]
+    assert type(captured.error_in_exec) is type(plain.error_in_exec) is ValueError
+    assert str(captured.error_in_exec) == str(plain.error_in_exec)
+    assert frames and not any("scopekit" in line for line in frames)
