@@ -74,8 +74,9 @@ def test_a_traced_tf_function_is_a_graph_of_its_own_with_its_ops_and_scopes(tf):
             "user",
         )
         assert scope.position == before_sq
-    # The eager variable is graph 0, the eager slot.
+    # The eager variable is graph 0, the eager slot; the scopes are the traces' own.
     assert [(v.name, v.graph, v.kind) for v in cap.variables] == [("before", 0, "eager")]
+    assert [s.graph for s in cap.scopes if s.origin == "user"] == [1, 2]
 
 
 def test_a_graph_capture_does_not_adopt_a_tf_functions_graph(tf):
@@ -146,6 +147,18 @@ def test_an_eager_variable_scope_given_as_an_object_is_recorded_by_its_name(tf):
     assert [(s.requested, s.variable_scope, s.reuse) for s in cap.scopes] == [
         ("model", "model", reuse_word(model.reuse, tf)),
         ("model", "model", reuse_word(again.reuse, tf)),
+    ]
+
+
+def test_an_eager_name_scope_of_an_empty_name_is_the_users_and_resets_to_the_top(tf):
+    with capture(eager=True) as cap:
+        with tf.name_scope("outer"):
+            with tf.name_scope(""):
+                v = tf.Variable(1.0, name="v")
+    assert tf_name(v) == "v"
+    assert [(s.requested, s.name_scope, s.origin) for s in cap.scopes] == [
+        ("outer", "outer", "user"),
+        (None, "", "user"),
     ]
 
 
@@ -587,12 +600,20 @@ def test_a_graph_name_scope_in_a_function_tf_calls_back_is_the_users(tf, fresh_c
             seen.append(step)
             return tf.constant(value, name="c")
 
+    def var_opener(value):
+        with tf.compat.v1.variable_scope("vstep") as vstep:
+            seen.append(vstep.name)
+            return tf.constant(value, name="c")
+
     seen = []
     with capture() as cap:
         tf.nest.map_structure(opener, [1.0])
-    assert seen == ["step/"]
-    (record,) = [s for s in cap.scopes if s.requested == "step"]
-    assert (record.name_scope, record.origin) == ("step", "user")
+        tf.nest.map_structure(var_opener, [1.0])
+    assert seen == ["step/", "vstep"]
+    assert [(s.kind, s.name_scope, s.origin) for s in cap.scopes if s.origin == "user"] == [
+        ("name_scope", "step", "user"),
+        ("variable_scope", "vstep", "user"),
+    ]
 
 
 def test_an_error_in_a_function_under_a_graph_name_scope_decorator_shows_no_scopekit_frame(
