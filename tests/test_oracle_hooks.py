@@ -367,6 +367,7 @@ def test_get_variable_in_a_thread_without_a_capture_works_while_one_is_open(tf):
     made = {}
 
     def build():
+        made["eager"] = tf.Variable(1.0, name="eager_in_thread")  # eager in a new thread
         with other.as_default():
             with tf.compat.v1.variable_scope("worker"):
                 made["w"] = tf.compat.v1.get_variable("w", [2])
@@ -374,7 +375,7 @@ def test_get_variable_in_a_thread_without_a_capture_works_while_one_is_open(tf):
     with capture() as cap:
         tf.compat.v1.get_variable("main", [1])
         _in_a_thread(build)
-    assert tf_name(made["w"]) == "worker/w"
+    assert (tf_name(made["w"]), tf_name(made["eager"])) == ("worker/w", "eager_in_thread")
     assert [tf_name(v) for v in other.get_collection("variables")] == ["worker/w"]
     assert [v.name for v in cap.variables] == ["main"]
 
@@ -386,13 +387,15 @@ def test_a_capture_opened_in_a_new_thread_records_the_graphs_that_thread_makes(t
         with capture() as cap:
             tf.constant(1.0, name="first")
             with tf.Graph().as_default() as inner:
-                tf.constant(2.0, name="second")
-        seen["cap"], seen["inner"] = cap, inner
+                with tf.compat.v1.variable_scope("vs") as vs:
+                    tf.constant(2.0, name="second")
+        seen["cap"], seen["inner"], seen["vs"] = cap, inner, vs
 
     _in_a_thread(work)
     cap = seen["cap"]
     assert cap.graphs == [cap.graph, seen["inner"]]
-    assert [(o.name, o.graph) for o in cap.ops] == [("first", 0), ("second", 1)]
+    assert [(o.name, o.graph) for o in cap.ops] == [("first", 0), ("vs/second", 1)]
+    assert [(s.variable_scope, s.graph) for s in cap.scopes] == [(seen["vs"].name, 1)]
 
 
 # -- custom getters and partitions ----------------------------------------------------------
@@ -645,3 +648,20 @@ def test_an_invalid_name_scope_fails_as_in_tensorflow_with_no_scopekit_frame(she
     assert type(captured.error_in_exec) is type(plain.error_in_exec) is ValueError
     assert str(captured.error_in_exec) == str(plain.error_in_exec)
     assert frames and not any("scopekit" in line for line in frames)
+
+
+def test_an_error_in_a_variables_initial_value_shows_no_scopekit_frame(shell, capsys):
+    from .conftest import run
+
+    result = run(shell, "%%scopes\ntf.Variable(lambda: 1 / 0)\n")
+    assert isinstance(result.error_in_exec, ZeroDivisionError)
+    frames = [line for line in capsys.readouterr().out.splitlines() if line.startswith("File ")]
+    assert frames and not any("scopekit" in line for line in frames)
+
+
+def test_without_tensorflow_the_capture_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tensorflow", None)  # as if not installed
+    with pytest.raises(ImportError) as error:
+        hooks.import_tensorflow()
+    assert str(error.value) == hooks.TENSORFLOW_MISSING
+    assert 'pip install "scopekit[tf]"' in str(error.value)
