@@ -665,3 +665,13 @@ def test_without_tensorflow_the_capture_says_how_to_install_it(monkeypatch):
         hooks.import_tensorflow()
     assert str(error.value) == hooks.TENSORFLOW_MISSING
     assert 'pip install "scopekit[tf]"' in str(error.value)
+
+
+def test_a_graph_made_with_a_wrong_argument_fails_as_in_tensorflow(tf):
+    with pytest.raises(TypeError) as plain:
+        tf.Graph(1)
+    with capture() as cap:
+        with pytest.raises(TypeError) as captured:
+            tf.Graph(1)
+    assert str(captured.value) == str(plain.value)
+    assert cap.graphs == [cap.graph]
