@@ -103,7 +103,8 @@ MODULES = {
     # Real TensorFlow throughout: the hooks are TF's own calls. Left out: tests that start
     # a fresh Python (seconds each), and tests that run a tf.function eagerly, which hangs
     # in mutmut's forked child once its parent has run TensorFlow (TF's thread pools do
-    # not survive a fork; each hang would count as a caught mutant). Traced-only versions
+    # not survive a fork; each hang would count as a caught mutant), and so does a
+    # Session.run (test_capture's device test). Traced-only versions
     # of those (get_concrete_function) are in test_oracle_hooks.
     "capture": (
         "scopekit/hooks.py",
@@ -111,7 +112,7 @@ MODULES = {
             "tests/test_oracle_hooks.py",
             *_tests_in(
                 "tests/test_capture.py",
-                leaving_out=("test_views_built_before_a_run_show_where_the_ops_ran",),  # a Session.run
+                leaving_out=("test_views_built_before_a_run_show_where_the_ops_ran",),
             ),
             "tests/test_capture_truth.py",
             "tests/test_threads.py",
