@@ -917,7 +917,8 @@ def _requested_variable_name(cls, args, kwargs) -> str:
             name = signature.bind_partial(None, *args, **kwargs).arguments.get("name")
         except TypeError:
             name = None
-    return str(name) if name else "Variable"
+    # No name gives TF's default; an empty one is used as it is (the variable is named '').
+    return "Variable" if name is None else str(name)
 
 
 # Scope machinery: frames in these functions are skipped when asking who opened a
