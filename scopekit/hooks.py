@@ -322,11 +322,30 @@ class _Hooks:
                 setattr(owner, attribute, wrapper)
                 installed.callback(_restore, owner, attribute, wrapper, before)
                 self.originals[key] = (owner, attribute, before)
+            _hide_hook_frames_from_tf(installed)
         except BaseException:
             self.originals = {}
             installed.close()
             raise
         return installed
+
+
+def _hide_hook_frames_from_tf(installed: contextlib.ExitStack) -> None:
+    """Have TF's traceback filter drop the hooks' frames, as it drops its own.
+
+    The filter keeps every frame outside TensorFlow and, when it keeps none, the
+    raising one. A hook's frame would then be the last frame shown (IPython never
+    hides the last one, whatever ``__tracebackhide__`` says) in place of TF's own
+    raising frame, which the same cell without ``%%scopes`` shows.
+    """
+    from tensorflow.python.util import traceback_utils
+
+    before = getattr(traceback_utils, "_EXCLUDED_PATHS", None)
+    if not isinstance(before, tuple):  # another TF: a hook frame may show, nothing else
+        return
+    ours = before + (__file__,)
+    traceback_utils._EXCLUDED_PATHS = ours
+    installed.callback(_restore, traceback_utils, "_EXCLUDED_PATHS", ours, before)
 
 
 def _restore(owner, attribute, wrapper, before) -> None:
@@ -529,9 +548,7 @@ def _wrap_name_scope(tf, original, hooks):
             self.name = name
             self.recorders = recorders
             self.entered = False
-            self.body = (
-                fast_body(graph, name) if fast_body is not None else original(graph, name)
-            )
+            self.body = fast_body(graph, name) if fast_body is not None else original(graph, name)
 
         def __call__(self, function):  # used as a decorator: a fresh scope per call
             @functools.wraps(function)
@@ -1171,8 +1188,9 @@ def capture(graph=None, eager=False):
     hooks = _HOOKS  # the owner that installs is the one that removes, reload or not
     hooks.add(recorder)
     try:
-        with _hidden_from_tf_tracebacks(), (
-            contextlib.nullcontext() if eager else _default_graph(graph, graph_mode == "fresh")
+        with (
+            _hidden_from_tf_tracebacks(),
+            contextlib.nullcontext() if eager else _default_graph(graph, graph_mode == "fresh"),
         ):
             yield result
     except BaseException as error:

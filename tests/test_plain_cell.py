@@ -75,6 +75,9 @@ GRAPH_CASES = [
         "w = tf.compat.v1.get_variable('w', shape=(2,))",
     ),
     ("tf_value", "tf.compat.v1.get_variable('v', shape=(3,)).shape.as_list()"),
+    # TF's traceback filter drops TF's frames: the hook's must go too, or it would be
+    # the last frame shown, in place of TF's own raising frame.
+    ("tf_error_in_variable", "tf.Variable('text', dtype=tf.float32)"),
 ]
 
 
@@ -178,6 +181,7 @@ def test_scopes_cell_is_a_plain_cell(side_by_side, case):
     [
         "tf_error_in_get_variable",
         "tf_value",
+        "tf_error_in_variable",
     ],
 )
 def test_scopes_cell_is_a_plain_graph_cell(graph_side_by_side, case):

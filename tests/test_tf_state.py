@@ -8,6 +8,7 @@ import functools
 import subprocess
 import sys
 import textwrap
+import traceback
 
 import pytest
 
@@ -183,3 +184,32 @@ def test_a_tf_function_error_message_gains_no_scopekit_frames(shell):
     assert "defined at" in message  # TF's own list of frames is there...
     package = os.path.dirname(scopekit.__file__)
     assert package not in message  # ...without scopekit's
+
+
+def test_tf_traceback_filter_is_tfs_own_again_after_the_capture(tf):
+    # While a capture is open, TF's traceback filter also drops the hooks' frames;
+    # afterwards it is exactly what TF had, and a user's own change to it stays.
+    from tensorflow.python.util import traceback_utils
+
+    before = traceback_utils._EXCLUDED_PATHS
+
+    def raise_inside_tf():
+        try:
+            tf.Variable("text", dtype=tf.float32)
+        except TypeError as error:
+            return [frame.f_code.co_name for frame, _ in traceback.walk_tb(error.__traceback__)]
+
+    with capture():
+        inside = raise_inside_tf()
+    # Below TF's error handler only TF's raising frame is left, as without a capture
+    # (the hook frame above the handler is the one IPython hides: __tracebackhide__).
+    assert inside[inside.index("error_handler") + 1 :] == ["_AssertCompatible"]
+    assert traceback_utils._EXCLUDED_PATHS is before
+    mine = before + ("my_own_library",)
+    traceback_utils._EXCLUDED_PATHS = mine
+    try:
+        with capture():
+            pass
+        assert traceback_utils._EXCLUDED_PATHS is mine
+    finally:
+        traceback_utils._EXCLUDED_PATHS = before
