@@ -235,9 +235,14 @@ def run(
     resolved = [_resolve(capture, fetch, namespace) for fetch in fetches]
     options = tf.compat.v1.RunOptions(output_partition_graphs=True)
     metadata = tf.compat.v1.RunMetadata()
-    variables = graph.get_collection(
-        tf.compat.v1.GraphKeys.GLOBAL_VARIABLES
-    ) + graph.get_collection(tf.compat.v1.GraphKeys.LOCAL_VARIABLES)
+    variables = [
+        variable
+        for key in (tf.compat.v1.GraphKeys.GLOBAL_VARIABLES, tf.compat.v1.GraphKeys.LOCAL_VARIABLES)
+        for variable in graph.get_collection(key)
+        # An eager variable can land in the default graph's collection (get_variable
+        # through an EagerVariableStore): it has its value already and no initializer.
+        if getattr(variable, "initializer", None) is not None
+    ]
     with tf.compat.v1.Session(graph=graph, config=session_config(choice)) as session:
         try:
             for variable in variables:  # creation order: later initializers may read earlier ones

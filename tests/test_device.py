@@ -232,6 +232,21 @@ def test_magic_run_prefers_the_python_name_over_an_older_graph_name(shell, capsy
         assert "  v (mul" in out and ":0) = 3." in out
 
 
+def test_magic_run_skips_an_eager_variable_left_in_the_default_graphs_collection(shell, capsys, tf):
+    # get_variable through an EagerVariableStore, eagerly, puts an eager variable into
+    # the default graph's collection: it has no initializer to run, and the run of a
+    # later `--graph default` cell must not fail on it.
+    from tensorflow.python.ops.variable_scope import EagerVariableStore
+
+    with EagerVariableStore().as_default():
+        eager = tf.compat.v1.get_variable("eager_w", shape=())
+    collected = tf.compat.v1.get_default_graph().get_collection("variables")
+    assert any(v is eager for v in collected) and eager.initializer is None
+    cell = "%%scopes --text --graph default --device cpu --run u\nu = tf.constant(2.0) * 4.0\n"
+    assert run_cell(shell, cell).success
+    assert ":0) = 8." in capsys.readouterr().out
+
+
 def test_magic_without_the_options_places_nothing(shell, capsys):
     assert run_cell(shell, CELL.format(options="-o cap")).success
     assert all(op.device == "" for op in shell.user_ns["cap"].ops)
