@@ -23,6 +23,15 @@ from scopekit.exercises import (
     write_tf1_mlp_checkpoint,
 )
 from scopekit.exercises.checking import register
+from tests.test_exercises import (
+    MLP_GIVEN,
+    MLP_SOLUTION,
+    MOVE_GIVEN,
+    REOPEN_SOLUTION,
+    RESTORE_GIVEN,
+    SIAMESE_GIVEN,
+    SIAMESE_SOLUTION,
+)
 
 SIAMESE_CALL = (
     "check('siamese', cap, left=<the left tower's output>, right=<the right tower's output>)"
@@ -75,16 +84,8 @@ def test_a_wrong_id_or_capture_names_the_type_given_and_lists_the_exercises(empt
     assert message.endswith("pass `cap`, not a list.")
 
 
-REOPENED = """
-with tf.compat.v1.name_scope('my_scope') as scope:
-    a = tf.constant(1.0, name='a')
-with tf.compat.v1.name_scope(scope):
-    b = tf.constant(2.0, name='b')
-"""
-
-
 def test_solved_prints_the_title_then_one_right_line_per_finding(tf, capsys):
-    cap, ns = _capture(tf, REOPENED)
+    cap, ns = _capture(tf, REOPEN_SOLUTION)
     check("reopened_scope", cap)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"Solved: {EXERCISES['reopened_scope'].title} (reopened_scope)."
@@ -96,7 +97,7 @@ def test_solved_prints_the_title_then_one_right_line_per_finding(tf, capsys):
 
 
 def test_not_solved_carries_its_exercise_and_the_wrong_lines_it_shows(tf):
-    starter = REOPENED.replace("name_scope(scope)", "name_scope('my_scope')")
+    starter = REOPEN_SOLUTION.replace("name_scope(scope)", "name_scope('my_scope')")
     cap, ns = _capture(tf, starter)
     assert ns["b"].op.name == "my_scope_1/b"  # TensorFlow's own name: the mistake shows
     with pytest.raises(ExerciseNotSolved) as raised:
@@ -613,21 +614,6 @@ def test_already_exists_says_when_the_output_cannot_run(tf):
     assert line.startswith("running the output failed: TensorFlow could not run ")
 
 
-SIAMESE_GIVEN = """
-def tower(x):
-    kernel = tf.compat.v1.get_variable(
-        'kernel', shape=(3, 2), initializer=tf.compat.v1.constant_initializer(0.1))
-    return tf.matmul(x, kernel, name='out')
-
-left_in = tf.compat.v1.placeholder(tf.float32, (None, 3), name='left_in')
-right_in = tf.compat.v1.placeholder(tf.float32, (None, 3), name='right_in')
-"""
-SIAMESE = """
-with tf.compat.v1.variable_scope('tower'):
-    left = tower(left_in)
-with tf.compat.v1.variable_scope('tower', reuse=True):
-    right = tower(right_in)
-"""
 TOWERS_WRONG = (
     "after the kernel is changed, the towers do not both compute their own input times it: "
     "is each tower fed its own placeholder (left_in, right_in)?"
@@ -641,7 +627,7 @@ def _siamese(tf, code, **answers):
 
 
 def test_siamese_verdicts(tf):
-    (solved, right, wrong), ns = _siamese(tf, SIAMESE)
+    (solved, right, wrong), ns = _siamese(tf, SIAMESE_SOLUTION)
     # TF's own objects: each tower's matmul reads the kernel through its own ReadVariableOp.
     reads = [ns[side].op.inputs[1].op for side in ("left", "right")]
     assert [r.type for r in reads] == ["ReadVariableOp", "ReadVariableOp"]
@@ -653,10 +639,12 @@ def test_siamese_verdicts(tf):
         "after the kernel is changed, each tower computes its input times it.",
     ]
     # The right tower fed the left input: one kernel, read twice, the wrong values.
-    (solved, right, wrong), _ = _siamese(tf, SIAMESE.replace("tower(right_in)", "tower(left_in)"))
+    (solved, right, wrong), _ = _siamese(
+        tf, SIAMESE_SOLUTION.replace("tower(right_in)", "tower(left_in)")
+    )
     assert (solved, len(right), wrong) == (False, 2, [TOWERS_WRONG])
     # A third tower: three reads of the one kernel.
-    third = SIAMESE + "with tf.compat.v1.variable_scope('tower', reuse=True):\n"
+    third = SIAMESE_SOLUTION + "with tf.compat.v1.variable_scope('tower', reuse=True):\n"
     third += "    extra = tower(left_in)\n"
     (solved, right, wrong), ns = _siamese(tf, third)
     reads = [ns[side].op.inputs[1].op.name for side in ("left", "right", "extra")]
@@ -666,7 +654,9 @@ def test_siamese_verdicts(tf):
         + "."
     ]
     # Two towers with their own kernels.
-    (solved, right, wrong), _ = _siamese(tf, SIAMESE.replace("'tower', reuse=True", "'tower_2'"))
+    (solved, right, wrong), _ = _siamese(
+        tf, SIAMESE_SOLUTION.replace("'tower', reuse=True", "'tower_2'")
+    )
     assert (right, wrong) == (
         [],
         [
@@ -686,21 +676,24 @@ def test_siamese_towers_with_a_bias_too_are_solved(tf):
         " initializer=tf.compat.v1.zeros_initializer())\n"
         "    return tf.add(tf.matmul(x, kernel), bias, name='out')",
     )
-    cap, ns = built(tf, with_bias + SIAMESE)
+    cap, ns = built(tf, with_bias + SIAMESE_SOLUTION)
     assert _global_variable_names(tf, cap.graph) == ["tower/kernel", "tower/bias"]
     assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[0] is True
 
 
 def test_siamese_another_variable_in_the_cell_does_not_matter(tf):
     cap, ns = built(
-        tf, SIAMESE_GIVEN + SIAMESE + "step = tf.compat.v1.train.get_or_create_global_step()\n"
+        tf,
+        SIAMESE_GIVEN
+        + SIAMESE_SOLUTION
+        + "step = tf.compat.v1.train.get_or_create_global_step()\n",
     )
     assert _global_variable_names(tf, cap.graph) == ["tower/kernel", "global_step"]
     assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[0] is True
 
 
 def test_siamese_forgetting_reuse_gets_the_advice(tf):
-    cap, ns = built(tf, SIAMESE_GIVEN + SIAMESE.replace(", reuse=True", ""))
+    cap, ns = built(tf, SIAMESE_GIVEN + SIAMESE_SOLUTION.replace(", reuse=True", ""))
     assert "already exists" in str(cap.error)
     [line] = verdict("siamese", cap, left=None, right=None)[2]
     assert line.startswith(f"the cell still raises {type(cap.error).__name__}: ")
@@ -726,7 +719,7 @@ right = tf.matmul(right_in, kernel, name='out_right')
 
 
 def test_siamese_outputs_and_inputs_in_words(tf):
-    (solved, right, wrong), _ = _siamese(tf, SIAMESE, left=1, right="tower_1/out")
+    (solved, right, wrong), _ = _siamese(tf, SIAMESE_SOLUTION, left=1, right="tower_1/out")
     assert wrong == [
         "left should be a tensor the cell built (got int); pass the Python variable that holds it.",
         "right should be a tensor the cell built (got str); pass the Python variable that "
@@ -737,18 +730,18 @@ def test_siamese_outputs_and_inputs_in_words(tf):
     eager = tf.constant([[1.0, 2.0]])  # an eager tensor belongs to no graph
     assert tf.executing_eagerly()
     for other in (elsewhere, eager):
-        (solved, right, wrong), _ = _siamese(tf, SIAMESE, right=other)
+        (solved, right, wrong), _ = _siamese(tf, SIAMESE_SOLUTION, right=other)
         assert wrong == [
             "right should be a tensor the cell built (got a tensor of another graph); pass "
             "the Python variable that holds it."
         ]
     renamed = SIAMESE_GIVEN.replace("name='left_in'", "name='left_input'")
-    cap, ns = built(tf, renamed + SIAMESE)
+    cap, ns = built(tf, renamed + SIAMESE_SOLUTION)
     assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[2] == [
         "the placeholder 'left_in' is gone: keep the two given input lines."
     ]
     # A tower whose input is no placeholder: running it needs a feed the check cannot give.
-    fed = SIAMESE.replace("tower(left_in)", "tower(left_in + extra)")
+    fed = SIAMESE_SOLUTION.replace("tower(left_in)", "tower(left_in + extra)")
     fed = "extra = tf.compat.v1.placeholder(tf.float32, (None, 3), name='extra')\n" + fed
     (solved, right, wrong), _ = _siamese(tf, fed)
     # TF's own words for the missing feed, not its first line ("Graph execution error:").
@@ -760,14 +753,16 @@ def test_siamese_outputs_and_inputs_in_words(tf):
 
 def test_siamese_a_tower_fed_its_input_reversed_computes_something_else(tf):
     # The kernel the check sets tells input features apart: reversing them shows.
-    reversed_left = SIAMESE.replace("tower(left_in)", "tower(tf.reverse(left_in, axis=[1]))")
+    reversed_left = SIAMESE_SOLUTION.replace(
+        "tower(left_in)", "tower(tf.reverse(left_in, axis=[1]))"
+    )
     (solved, right, wrong), _ = _siamese(tf, reversed_left)
     assert wrong == [TOWERS_WRONG]
 
 
 def test_siamese_a_placeholder_of_another_width_cannot_be_fed(tf):
     wider = SIAMESE_GIVEN.replace("(None, 3), name='left_in'", "(None, 4), name='left_in'")
-    cap, ns = built(tf, wider + SIAMESE.replace("tower(left_in)", "tower(left_in[:, :3])"))
+    cap, ns = built(tf, wider + SIAMESE_SOLUTION.replace("tower(left_in)", "tower(left_in[:, :3])"))
     assert cap.error is None
     # What TensorFlow says when fed a (2, 3) batch.
     with tf.compat.v1.Session(graph=cap.graph) as session:
@@ -784,7 +779,7 @@ def test_siamese_a_kernel_outside_the_global_variables(tf):
         "initializer=tf.compat.v1.constant_initializer(0.1),\n"
         "        collections=[tf.compat.v1.GraphKeys.LOCAL_VARIABLES])",
     )
-    cap, ns = built(tf, local + SIAMESE)
+    cap, ns = built(tf, local + SIAMESE_SOLUTION)
     assert _global_variable_names(tf, cap.graph) == []
     assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[2] == [
         "'tower/kernel' is not a 2-D kernel among the graph's global variables."
@@ -795,32 +790,13 @@ def test_siamese_a_kernel_that_is_not_a_matrix(tf):
     vector = SIAMESE_GIVEN.replace("shape=(3, 2)", "shape=(3,)").replace(
         "tf.matmul(x, kernel, name='out')", "tf.multiply(x, kernel, name='out')"
     )
-    cap, ns = built(tf, vector + SIAMESE)
+    cap, ns = built(tf, vector + SIAMESE_SOLUTION)
     assert cap.error is None
     assert verdict("siamese", cap, left=ns["left"], right=ns["right"])[2] == [
         "'tower/kernel' is not a 2-D kernel among the graph's global variables."
     ]
 
 
-MLP_GIVEN = """
-x = tf.compat.v1.placeholder(tf.float32, (None, 4), name='x')
-
-def dense(inputs, units, activation=None):
-    weights = tf.compat.v1.get_variable('weights', shape=(inputs.shape[-1], units))
-    biases = tf.compat.v1.get_variable(
-        'biases', shape=(units,), initializer=tf.compat.v1.zeros_initializer())
-    out = tf.matmul(inputs, weights) + biases
-    return activation(out) if activation else out
-"""
-MLP = """
-with tf.compat.v1.variable_scope('mlp'):
-    with tf.compat.v1.variable_scope('hidden1'):
-        h1 = dense(x, 8, tf.nn.relu)
-    with tf.compat.v1.variable_scope('hidden2'):
-        h2 = dense(h1, 8, tf.nn.relu)
-    with tf.compat.v1.variable_scope('logits'):
-        logits = dense(h2, 3)
-"""
 # The keys and shapes the exercise asks for, written out.
 ASKED = {
     "mlp/hidden1/biases": (8,),
@@ -845,10 +821,10 @@ def _mlp(tf, code, **answers):
 
 
 def test_mlp_keys_verdicts(tf):
-    result, keys = _mlp(tf, MLP)
+    result, keys = _mlp(tf, MLP_SOLUTION)
     assert keys == ASKED
     assert result == (True, [SIX_KEYS, BATCH_OF_2], [])
-    result, _ = _mlp(tf, MLP, logits=3)
+    result, _ = _mlp(tf, MLP_SOLUTION, logits=3)
     assert result == (
         False,
         [SIX_KEYS],
@@ -858,7 +834,7 @@ def test_mlp_keys_verdicts(tf):
         ],
     )
     # hidden2 with 16 units: the right keys, three of them with other shapes.
-    result, keys = _mlp(tf, MLP.replace("h2 = dense(h1, 8,", "h2 = dense(h1, 16,"))
+    result, keys = _mlp(tf, MLP_SOLUTION.replace("h2 = dense(h1, 8,", "h2 = dense(h1, 16,"))
     assert set(keys) == set(ASKED)
     assert result == (
         False,
@@ -871,7 +847,7 @@ def test_mlp_keys_verdicts(tf):
     )
     assert len(result[2]) == 3
     # hidden2 made but skipped: logits do not depend on its variables.
-    result, _ = _mlp(tf, MLP.replace("logits = dense(h2, 3)", "logits = dense(h1, 3)"))
+    result, _ = _mlp(tf, MLP_SOLUTION.replace("logits = dense(h2, 3)", "logits = dense(h1, 3)"))
     assert result == (
         False,
         [SIX_KEYS, BATCH_OF_2],
@@ -881,7 +857,7 @@ def test_mlp_keys_verdicts(tf):
         ],
     )
     # No logits layer: its two keys are missing, and the output is (2, 8).
-    no_logits = MLP.replace("logits = dense(h2, 3)", "logits = h2")
+    no_logits = MLP_SOLUTION.replace("logits = dense(h2, 3)", "logits = h2")
     no_logits = no_logits.replace("    with tf.compat.v1.variable_scope('logits'):\n", "")
     result, keys = _mlp(tf, no_logits)
     assert result == (
@@ -896,10 +872,12 @@ def test_mlp_keys_verdicts(tf):
 
 def test_mlp_keys_residual_or_reference_variables_are_still_computed_from(tf):
     # hidden1's output reaches logits by two paths; the walk back must not stop at the join.
-    residual = MLP.replace("h2 = dense(h1, 8, tf.nn.relu)", "h2 = dense(h1, 8, tf.nn.relu) + h1")
+    residual = MLP_SOLUTION.replace(
+        "h2 = dense(h1, 8, tf.nn.relu)", "h2 = dense(h1, 8, tf.nn.relu) + h1"
+    )
     assert _mlp(tf, residual)[0] == (True, [SIX_KEYS, BATCH_OF_2], [])
     # A term added twice: the walk meets it again before the layers below the first sum.
-    twice = MLP.replace(
+    twice = MLP_SOLUTION.replace(
         "logits = dense(h2, 3)",
         "shift = tf.reduce_mean(x)\n        logits = (dense(h2, 3) + shift) + shift",
     )
@@ -911,7 +889,7 @@ def test_mlp_keys_residual_or_reference_variables_are_still_computed_from(tf):
     reference = reference.replace(
         "zeros_initializer())", "zeros_initializer(), use_resource=False)"
     )
-    cap, ns = built(tf, reference + MLP)
+    cap, ns = built(tf, reference + MLP_SOLUTION)
     types = {
         op.type for op in cap.graph.get_operations() if op.name.endswith(("weights", "biases"))
     }
@@ -919,7 +897,7 @@ def test_mlp_keys_residual_or_reference_variables_are_still_computed_from(tf):
     devices = [(op.name, op.device) for op in cap.ops]
     assert verdict("mlp_keys", cap, logits=ns["logits"]) == (True, [SIX_KEYS, BATCH_OF_2], [])
     assert [(op.name, op.device) for op in cap.ops] == devices  # the check ran it, unrecorded
-    cap, ns = built(tf, MLP_GIVEN + MLP + "raise ValueError('the cell broke')\n")
+    cap, ns = built(tf, MLP_GIVEN + MLP_SOLUTION + "raise ValueError('the cell broke')\n")
     assert verdict("mlp_keys", cap, logits=ns["logits"])[2] == [
         "the cell still raises ValueError: the cell broke. Fix the error first."
     ]
@@ -927,7 +905,7 @@ def test_mlp_keys_residual_or_reference_variables_are_still_computed_from(tf):
 
 def test_mlp_keys_explains_an_extra_key(tf):
     # get_variable inside a name scope of the variable scope 'mlp': the name scope is ignored.
-    extra = MLP + (
+    extra = MLP_SOLUTION + (
         "with tf.compat.v1.variable_scope('mlp'):\n"
         "    with tf.compat.v1.name_scope('counters'):\n"
         "        step = tf.compat.v1.get_variable('step', shape=(), dtype=tf.int64)\n"
@@ -943,7 +921,7 @@ def test_mlp_keys_explains_an_extra_key(tf):
         ],
     )
     # A tf.Variable at the top level: no name scope to explain.
-    result, keys = _mlp(tf, MLP + "count = tf.Variable(0, name='count')\n")
+    result, keys = _mlp(tf, MLP_SOLUTION + "count = tf.Variable(0, name='count')\n")
     assert set(keys) - set(ASKED) == {"count"}
     assert result[2] == ["the checkpoint has a key 'count' that is not in the list."]
     # The starter: name scopes only, so get_variable names follow no scope at all.
@@ -974,7 +952,7 @@ def test_mlp_keys_explains_an_extra_key(tf):
 
 
 def test_mlp_keys_says_which_placeholder_cannot_be_fed(tf):
-    noisy = MLP.replace(
+    noisy = MLP_SOLUTION.replace(
         "logits = dense(h2, 3)",
         "noise = tf.compat.v1.placeholder(tf.float32, None, name='noise')\n"
         "        logits = dense(h2, 3) + noise",
@@ -989,7 +967,7 @@ def test_mlp_keys_says_which_placeholder_cannot_be_fed(tf):
         ],
     )
     # A placeholder with a known size keeps it: only the batch dimension becomes 2.
-    fixed = MLP.replace(
+    fixed = MLP_SOLUTION.replace(
         "logits = dense(h2, 3)",
         "bias = tf.compat.v1.placeholder(tf.float32, (None, 3), name='bias')\n"
         "        logits = dense(h2, 3) + bias",
@@ -997,12 +975,6 @@ def test_mlp_keys_says_which_placeholder_cannot_be_fed(tf):
     assert _mlp(tf, fixed)[0] == (True, [SIX_KEYS, BATCH_OF_2], [])
 
 
-RESTORE_GIVEN = """
-with tf.compat.v1.variable_scope('model'):
-    with tf.compat.v1.variable_scope('encoder'):
-        kernel = tf.compat.v1.get_variable('kernel', shape=(3, 2))
-        bias = tf.compat.v1.get_variable('bias', shape=(2,))
-"""
 RESTORE = (
     "saver = tf.compat.v1.train.Saver("
     "{'encoder/dense/kernel': kernel, 'encoder/dense/bias': bias})\n"
@@ -1153,17 +1125,6 @@ def test_restore_checkpoint_refuses_wrong_things_in_words(tf, tmp_path):
     ]
 
 
-MOVE_MODEL = """
-import keras
-import scopekit.checkpoint
-
-model = keras.Sequential([
-    keras.Input((4,)),
-    keras.layers.Dense(4, activation='relu', name='hidden1'),
-    keras.layers.Dense(4, activation='relu', name='hidden2'),
-    keras.layers.Dense(3, name='logits'),
-], name='mlp')
-"""
 MOVE = """
 scopekit.checkpoint.plan(tf1_checkpoint, model).apply(overrides={
     'mlp/hidden1/kernel': 'mlp/fc/weights', 'mlp/hidden1/bias': 'mlp/fc/biases',
@@ -1191,7 +1152,7 @@ def _move(tf, tmp_path, code, **answers):
 
 
 def test_move_checkpoint_verdicts(tf, tmp_path):
-    (solved, right, wrong), ns, old = _move(tf, tmp_path, MOVE_MODEL + MOVE)
+    (solved, right, wrong), ns, old = _move(tf, tmp_path, MOVE_GIVEN + MOVE)
     # The oracle: TF's reader and the TF1 forward pass written here in numpy.
     reader = tf.train.load_checkpoint(old)
     layers = {layer.name: layer for layer in ns["model"].layers}
@@ -1206,7 +1167,7 @@ def test_move_checkpoint_verdicts(tf, tmp_path):
     ] + [SAME_AS_TF1]
     # The hidden layers swapped in the overrides.
     swapped = MOVE.replace("fc_1/", "OTHER/").replace("fc/", "fc_1/").replace("OTHER/", "fc/")
-    (solved, right, wrong), _, _ = _move(tf, tmp_path, MOVE_MODEL + swapped)
+    (solved, right, wrong), _, _ = _move(tf, tmp_path, MOVE_GIVEN + swapped)
     other = {"mlp/fc/weights": "mlp/fc_1/weights", "mlp/fc/biases": "mlp/fc_1/biases"}
     other.update({b: a for a, b in other.items()})
     assert right == [
@@ -1220,7 +1181,7 @@ def test_move_checkpoint_verdicts(tf, tmp_path):
         if key in other
     ]
     # No relu: the right weights in a model that computes something else.
-    no_relu = MOVE_MODEL.replace("activation='relu', ", "")
+    no_relu = MOVE_GIVEN.replace("activation='relu', ", "")
     (solved, right, wrong), _, _ = _move(tf, tmp_path, no_relu + MOVE)
     assert wrong == [
         "the weights are right but the model computes something other than the TF1 model: "
@@ -1230,7 +1191,7 @@ def test_move_checkpoint_verdicts(tf, tmp_path):
 
 def test_move_checkpoint_a_model_with_dropout_computes_the_same(tf, tmp_path):
     # Dropout adds a seed generator's variable, not a weight: the model is still the TF1 one.
-    dropout = MOVE_MODEL.replace(
+    dropout = MOVE_GIVEN.replace(
         "    keras.layers.Dense(3, name='logits'),",
         "    keras.layers.Dropout(0.5),\n    keras.layers.Dense(3, name='logits'),",
     )
@@ -1242,10 +1203,10 @@ def test_move_checkpoint_a_model_with_dropout_computes_the_same(tf, tmp_path):
 def test_move_checkpoint_computations_close_to_the_tf1_ones_are_not_the_same(tf, tmp_path):
     # Leaky relu instead of relu, or a relu on the inputs too: the right weights, other logits.
     # A slope of 0.01 keeps the logits within 0.1 of the TF1 ones: close, not the same.
-    leaky = MOVE_MODEL.replace(
+    leaky = MOVE_GIVEN.replace(
         "activation='relu'", "activation=lambda t: keras.ops.leaky_relu(t, negative_slope=0.01)"
     )
-    relu_first = MOVE_MODEL.replace(
+    relu_first = MOVE_GIVEN.replace(
         "    keras.Input((4,)),", "    keras.Input((4,)),\n    keras.layers.Activation('relu'),"
     )
     for model in (leaky, relu_first):
@@ -1264,7 +1225,7 @@ def test_move_checkpoint_a_graph_variable_and_the_missing_weights_each_get_a_lin
     with tf.Graph().as_default():
         graph_model = GraphModel()
         graph_model.kernel = tf.Variable(tf.zeros((4, 4)), name="hidden1/kernel")
-    (solved, right, wrong), _, _ = _move(tf, tmp_path, MOVE_MODEL, model=graph_model)
+    (solved, right, wrong), _, _ = _move(tf, tmp_path, MOVE_GIVEN, model=graph_model)
     assert wrong == [
         "'hidden1/kernel' has no value to read here: build the model eagerly.",
         *(
@@ -1275,10 +1236,10 @@ def test_move_checkpoint_a_graph_variable_and_the_missing_weights_each_get_a_lin
 
 
 def test_move_checkpoint_wants_the_model_itself(tf, tmp_path):
-    (solved, right, wrong), ns, _ = _move(tf, tmp_path, MOVE_MODEL + MOVE)
+    (solved, right, wrong), ns, _ = _move(tf, tmp_path, MOVE_GIVEN + MOVE)
     holder = types.SimpleNamespace(weights=ns["model"].weights)  # not callable
     unbuilt = "import keras\nmodel = keras.Sequential([keras.layers.Dense(3)])\n"
-    cases = ((MOVE_MODEL + MOVE, holder, "SimpleNamespace"), (unbuilt, None, "Sequential"))
+    cases = ((MOVE_GIVEN + MOVE, holder, "SimpleNamespace"), (unbuilt, None, "Sequential"))
     for code, model, name in cases:
         (solved, right, wrong), ns, _ = _move(
             tf, tmp_path, code, **({"model": model} if model else {})
@@ -1291,7 +1252,7 @@ def test_move_checkpoint_wants_the_model_itself(tf, tmp_path):
 
 def test_move_checkpoint_names_shapes_and_values_in_words(tf, tmp_path):
     # Keras' own layer names: none of the weights the statement names.
-    auto = MOVE_MODEL.replace(", name='hidden1'", "").replace(", name='hidden2'", "")
+    auto = MOVE_GIVEN.replace(", name='hidden1'", "").replace(", name='hidden2'", "")
     auto = auto.replace(", name='logits'", "")
     (solved, right, wrong), ns, _ = _move(tf, tmp_path, auto)
     paths = sorted("/".join(w.path.split("/")[-2:]) for w in ns["model"].weights)
@@ -1305,7 +1266,7 @@ def test_move_checkpoint_names_shapes_and_values_in_words(tf, tmp_path):
         ),
     ]
     # hidden1 with 5 units, nothing loaded: shapes first, then the initial values.
-    wider = MOVE_MODEL.replace(
+    wider = MOVE_GIVEN.replace(
         "Dense(4, activation='relu', name='hidden1')", "Dense(5, activation='relu', name='hidden1')"
     )
     (solved, right, wrong), _, _ = _move(tf, tmp_path, wider)
@@ -1322,23 +1283,23 @@ def test_move_checkpoint_names_shapes_and_values_in_words(tf, tmp_path):
 
 
 def test_move_checkpoint_refuses_what_is_not_a_loaded_model(tf, tmp_path):
-    (solved, right, wrong), ns, _ = _move(tf, tmp_path, MOVE_MODEL + MOVE, model=5)
+    (solved, right, wrong), ns, _ = _move(tf, tmp_path, MOVE_GIVEN + MOVE, model=5)
     assert wrong == [
         "model should be the Keras 3 model (or tf.Module) your cell built and loaded, not a int."
     ]
     weights = ns["model"].weights
-    assert _move(tf, tmp_path, MOVE_MODEL + MOVE, model=weights)[0][2] == [
+    assert _move(tf, tmp_path, MOVE_GIVEN + MOVE, model=weights)[0][2] == [
         "model should be the Keras 3 model (or tf.Module) your cell built and loaded, not a list."
     ]
     cap, _ = built(tf, "x = tf.constant(1.0)\n")
     assert verdict("move_checkpoint", cap, model=None, checkpoint="nowhere")[2] == [
         "the cell ran in graph mode: run it with `%%scopes -o cap --eager`."
     ]
-    assert _move(tf, tmp_path, MOVE_MODEL + MOVE, checkpoint=str(tmp_path / "missing"))[0][2] == [
+    assert _move(tf, tmp_path, MOVE_GIVEN + MOVE, checkpoint=str(tmp_path / "missing"))[0][2] == [
         "there is no checkpoint where `checkpoint` points: pass the path "
         "exercises.write_tf1_mlp_checkpoint(...) returned."
     ]
-    refused = MOVE_MODEL + "scopekit.checkpoint.plan(tf1_checkpoint, model).apply()\n"
+    refused = MOVE_GIVEN + "scopekit.checkpoint.plan(tf1_checkpoint, model).apply()\n"
     (solved, right, wrong), _, _ = _move(tf, tmp_path, refused)
     [line] = wrong
     assert line.startswith("the cell still raises PlanError")
