@@ -336,7 +336,8 @@ def _hide_hook_frames_from_tf(installed: contextlib.ExitStack) -> None:
     The filter keeps every frame outside TensorFlow and, when it keeps none, the
     raising one. A hook's frame would then be the last frame shown (IPython never
     hides the last one, whatever ``__tracebackhide__`` says) in place of TF's own
-    raising frame, which the same cell without ``%%scopes`` shows.
+    raising frame, which the same cell without ``%%scopes`` shows. (The op stacks
+    TF prints inside error messages are filtered by ``_hidden_from_tf_tracebacks``.)
     """
     from tensorflow.python.util import traceback_utils
 

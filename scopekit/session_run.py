@@ -256,7 +256,7 @@ def run(
         except tf.errors.OpError as error:
             raise RunError(
                 f"TensorFlow could not run {', '.join(n for n, _ in resolved)}: "
-                f"{_gist(error.message)}"
+                f"{error_gist(error.message)}"
             ) from None
     names_in_graph = {op.name for op in graph.get_operations()}
     ran: Dict[str, str] = {}
@@ -276,7 +276,7 @@ def run(
     return RunResult(values=values, placement=placement, choice=choice, used=used)
 
 
-def _gist(message: str) -> str:
+def error_gist(message: str) -> str:
     """The line of a TensorFlow error that says what went wrong (its last unindented one)."""
     lines = [line for line in str(message).splitlines() if line and not line[0].isspace()]
     lines = [line for line in lines if not line.startswith(("Node:", "Detected at node"))]

@@ -17,7 +17,7 @@ from ..attribution import basename, prefix_of
 from ..hooks import capture as new_capture
 from ..hooks import import_tensorflow
 from ..render.words import PREFIX_WORDS
-from ..session_run import RunError, _gist, run, session_config
+from ..session_run import RunError, error_gist, run, session_config
 from .checking import Exercise, register
 from .saving import (
     OLD_VALUES,
@@ -544,7 +544,7 @@ def _check_siamese(capture, verdict, left, right):
             )
     except (tf.errors.OpError, ValueError, TypeError) as error:
         # TF's first line is only "Graph execution error:"; the gist says what went wrong.
-        gist = _gist(getattr(error, "message", error))
+        gist = error_gist(getattr(error, "message", error))
         verdict.bad(f"running the two towers failed ({type(error).__name__}: {gist}).")
         return
     if _same_values(out_left, samples["left_in"] @ new_kernel) and _same_values(
